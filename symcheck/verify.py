@@ -10,7 +10,9 @@ central finite differences, independent references, and explicit instances K = 2
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -774,17 +776,21 @@ def verify_entries(
     jobs: int = 1,
     progress: Callable[[DerivationReport], None] | None = None,
     latex: bool = True,
+    background: bool = False,
 ) -> VerifyReport:
     """Verify registered derivations, in ``jobs`` forked processes when more than one is asked for.
 
     Reports come back in registration order. ``progress`` is called with each report as it is
-    ready (in the parent process), so the CLI can print one line per derivation.
+    ready (in the parent process), so the CLI can print one line per derivation. With
+    ``background`` the worker processes run at a lower scheduling priority: a build grades a
+    sheet beside them, and grading, one process that cannot be split further, then keeps its core
+    while the workers share what it leaves (and both cores once it is done).
     """
     started = time.perf_counter()
     entries = list(entries)
     reports: list[DerivationReport] = []
     if jobs > 1 and len(entries) > 1:
-        reports = _verify_parallel(entries, timeout, numeric, jobs, progress, latex)
+        reports = _verify_parallel(entries, timeout, numeric, jobs, progress, latex, background)
     else:
         for entry in entries:
             report = _verify_entry(entry, timeout, numeric, latex)
@@ -821,6 +827,7 @@ def _verify_parallel(
     jobs: int,
     progress: Callable[[DerivationReport], None] | None,
     latex: bool = True,
+    background: bool = False,
 ) -> list[DerivationReport]:
     import multiprocessing
 
@@ -840,11 +847,18 @@ def _verify_parallel(
     tasks.sort(key=lambda task: -task[0])  # the longest first, so no worker is left with a long tail
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes=jobs) as pool:
+    with context.Pool(processes=jobs, initializer=_lower_priority if background else None) as pool:
         futures = {
             (name, part): pool.apply_async(_run_task, (name, part, timeout, 7, latex)) for _, name, part in tasks
         }
         return _collect_parallel(entries, built, futures, numeric, progress)
+
+
+def _lower_priority() -> None:
+    """Yield the CPU to the caller's other processes (a worker's initializer; a no-op where unsupported)."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(10)
 
 
 def _collect_parallel(

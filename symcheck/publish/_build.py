@@ -103,9 +103,12 @@ def _grade_and_verify(
         names = list(known) if library else []
         names += [name for name in derivations_named_in_keys(grading.pending) if name in known and name not in names]
         lookup = look_up(names, options)
-        # the second core grades beside verification when there is verifying to do; else grading has both
-        grading.start(beside_verification=bool(lookup.missing))
-        derivations, reports = verify_missing(lookup, options, progress) if names else ({}, {})
+        # the second core grades beside verification when there is verifying to do; else grading has both.
+        # Verification's workers then yield to grading, the one process that cannot be split.
+        grading_beside = grading.start(beside_verification=bool(lookup.missing))
+        derivations, reports = (
+            verify_missing(lookup, options, progress, background=grading_beside) if names else ({}, {})
+        )
         grades = grading.wait()
     finally:
         grading.close()

@@ -82,22 +82,24 @@ class Grading:
         self._graded: list[GradeReport] | None = None
         self._started = 0.0
 
-    def start(self, *, beside_verification: bool) -> None:
+    def start(self, *, beside_verification: bool) -> bool:
         """Grade the pending sheets: in a second process while the caller verifies, or here on every core.
 
         Beside verification, one process grades while the caller verifies; with nothing to verify,
-        the claims are shared among ``options.jobs`` processes instead.
+        the claims are shared among ``options.jobs`` processes instead. Returns whether grading
+        goes on in the background.
         """
         if not self.pending:
-            return
+            return False
         self._started = time.perf_counter()
         names = ", ".join(target.name for target in self.pending)
         if beside_verification and can_fork():
             self.progress.note(f"grading {names} in a second process, beside verification …")
             self._child = Isolated(grade_all, (self.pending, self.options.timeout), daemon=False)
-            return
+            return True
         with self.progress.stage(f"grading {names}"):
             self._graded = grade_all(self.pending, self.options.timeout, max(1, self.options.jobs))
+        return False
 
     def wait(self) -> list[GradeReport]:
         if self._child is not None:

@@ -53,9 +53,12 @@ def look_up(names: Sequence[str], options: BuildOptions) -> Lookup:
 
 
 def verify_missing(
-    lookup: Lookup, options: BuildOptions, progress: Progress
+    lookup: Lookup, options: BuildOptions, progress: Progress, *, background: bool = False
 ) -> tuple[dict[str, Derivation | None], dict[str, DerivationReport]]:
-    """Verify what the cache did not have (in ``options.jobs`` processes) and store it; every report."""
+    """Verify what the cache did not have (in ``options.jobs`` processes) and store it; every report.
+
+    ``background``: the workers yield the CPU to other work of the build (grading beside them).
+    """
     from symcheck import registry
     from symcheck.publish._cache import VerificationCache
 
@@ -66,7 +69,9 @@ def verify_missing(
         if missing:
             from symcheck.verify import verify_entries
 
-            fresh = verify_entries(missing, timeout=options.timeout, numeric=True, jobs=max(1, options.jobs))
+            fresh = verify_entries(
+                missing, timeout=options.timeout, numeric=True, jobs=max(1, options.jobs), background=background
+            )
             for report in fresh.derivations:
                 lookup.reports[report.name] = report
                 if report.name in lookup.keys:

@@ -46,8 +46,8 @@ def graded(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
         def __init__(self, targets, options, progress):  # type: ignore[no-untyped-def]
             progress.note("grading ml-theory … by hand")
 
-        def start(self, *, beside_verification: bool) -> None:
-            pass
+        def start(self, *, beside_verification: bool) -> bool:
+            return False
 
         def wait(self) -> list:
             return [state["report"]]
