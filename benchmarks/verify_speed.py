@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import machine, write_section
+from _results import BYTECODE_NOTE, compile_bytecode, machine, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     arguments = parser.parse_args(argv)
+    compile_bytecode()
     # interleaved, so that a drift in the machine's speed (a shared VM) affects every mode alike
     parallel, serial, with_json = [], [], []
     for _ in range(arguments.runs):
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## `symcheck verify`: the whole library in a cold process",
         "",
-        f"Command: `python benchmarks/verify_speed.py --runs {arguments.runs}` ({machine()}).",
+        f"Command: `python benchmarks/verify_speed.py --runs {arguments.runs}` ({machine()}; {BYTECODE_NOTE}).",
         "",
         "| run | median wall (s) | all runs (s) |",
         "| --- | --- | --- |",
