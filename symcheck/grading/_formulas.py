@@ -57,9 +57,19 @@ def _numeric_matcher(tolerance: mpmath.mpf, student: mpmath.mpf) -> Callable[[sp
 
 
 def _diagnose_value(
-    context: ClaimContext, correct: sp.Basic, student: sp.Basic, student_text: str, correct_text: str = ""
+    context: ClaimContext,
+    correct: sp.Basic,
+    student: sp.Basic,
+    student_text: str,
+    correct_text: str = "",
+    *,
+    as_written: sp.Basic | None = None,
 ) -> Diagnosis:
-    """Name the mistake that turns ``correct`` into the student's ``student``."""
+    """Name the mistake that turns ``correct`` into the student's ``student``.
+
+    ``as_written`` is ``correct`` in the shape the sheet wrote it (a sum of its terms, unevaluated),
+    for the mistakes that depend on where a term or a 1/n stands; the report still shows ``correct``.
+    """
     student_number = numeric_value(student)
     correct_number = numeric_value(correct)
     if student_number is not None and correct_number is not None:
@@ -72,7 +82,8 @@ def _diagnose_value(
         def matcher(candidate: sp.Basic) -> bool:
             return context.comparer.same(context.prepare(candidate, student), student, assumptions, definitions)
 
-    return diagnose(correct, context.mistakes(student), matcher, shown=present(correct))
+    mutated = correct if as_written is None else as_written
+    return diagnose(mutated, context.mistakes(student), matcher, shown=present(correct))
 
 
 # --------------------------------------------------------------------------- expression
@@ -200,7 +211,9 @@ def grade_chain(context: ClaimContext) -> Outcome:
             context, left, relation, right, texts[index], texts[index + 1]
         )
         if verdict == "wrong":
-            found = _diagnose_value(context, left, right, texts[index + 1], texts[index])
+            written = chain.summands[index] if index < len(chain.summands) else None
+            as_written = None if written is None else sp.Add(*map(context.meaning.apply, written), evaluate=False)
+            found = _diagnose_value(context, left, right, texts[index + 1], texts[index], as_written=as_written)
             diagnoses[index] = found
             detail = f"{detail.rstrip('.')}. {found.sentence}"
         links.append(

@@ -161,6 +161,33 @@ def _misplaced_division(correct: sp.Basic, context: MistakeContext) -> Iterator[
             )
 
 
+def _division_spread(correct: sp.Basic, context: MistakeContext) -> Iterator[Candidate]:
+    """The mirror of a misplaced 1/n: written under some terms of a sum, applied to the whole of it.
+
+    ``2.3026 + 0.2231/3 + 1.2041 ≈ 1.24`` is the sheet's own case: 1.24 is the whole sum over 3.
+    """
+    if not isinstance(correct, sp.Add):
+        return
+    terms = list(correct.args)
+    for divisor in dict.fromkeys(d for term in terms for d in _divisors(term)):
+        divided = [position for position, term in enumerate(terms) if divisor in _divisors(term)]
+        if len(divided) == len(terms):
+            continue  # every term is divided: the 1/n already belongs to the whole sum
+        undivided = [term * divisor if position in divided else term for position, term in enumerate(terms)]
+        which = " and ".join(str(position + 1) for position in divided)
+        yield Candidate(
+            sp.Add(*undivided) / divisor,
+            f"the $1/{_tex(divisor)}$ stands under term{'s' if len(divided) > 1 else ''} {which} of the "
+            f"{len(terms)} terms only, but the whole sum is divided by ${_tex(divisor)}$",
+        )
+
+
+def _misplaced_divisions(correct: sp.Basic, context: MistakeContext) -> Iterator[Candidate]:
+    """A 1/n in the wrong place, either way: under some terms instead of the sum, or the reverse."""
+    yield from _misplaced_division(correct, context)
+    yield from _division_spread(correct, context)
+
+
 def _extra_division(correct: sp.Basic, context: MistakeContext) -> Iterator[Candidate]:
     counts = list(dict.fromkeys(context.counts))
     if isinstance(correct, sp.Add) and sp.Integer(len(correct.args)) not in counts:
@@ -278,7 +305,7 @@ MISTAKES: tuple[Mistake, ...] = (
     Mistake("sign", "a sign flip", _sign_flip),
     Mistake("reciprocal", "a reciprocal", _reciprocal),
     Mistake("missing_mean", "a missing 1/n", _missing_division),
-    Mistake("misplaced_mean", "a misplaced 1/n", _misplaced_division),
+    Mistake("misplaced_mean", "a misplaced 1/n", _misplaced_divisions),
     Mistake("extra_mean", "an extra 1/n", _extra_division),
     Mistake("sigmoid_for_softmax", "the sigmoid derivative used for the softmax", _sigmoid_for_softmax),
     Mistake("label_for_prediction", "y confused with ŷ", _labels_for_predictions),

@@ -119,6 +119,28 @@ def _sum_bits(terms: list[sympy.Basic]) -> float:
     return largest + sum(q.bit_length() for q in denominators) + len(terms).bit_length()
 
 
+def _whole_number(node: syntax.Node) -> int | None:
+    """The value of a literal whole number greater than 1 (``3``), else None."""
+    if isinstance(node, syntax.Number) and node.text.isdigit() and int(node.text) > 1:
+        return int(node.text)
+    return None
+
+
+def _divided_by_whole_number(node: syntax.Node) -> tuple[syntax.Node, int] | None:
+    """``\frac{a}{n}`` or ``a / n`` with n a literal whole number: (the node of a, n); else None."""
+    if isinstance(node, syntax.Quotient):
+        divisor = _whole_number(node.denominator)
+        return None if divisor is None else (node.numerator, divisor)
+    if isinstance(node, syntax.Product) and len(node.factors) >= 2 and isinstance(node.factors[-1], syntax.Reciprocal):
+        divisor = _whole_number(node.factors[-1].operand)
+        if divisor is None or any(isinstance(factor, syntax.Reciprocal) for factor in node.factors[:-1]):
+            return None
+        rest = node.factors[:-1]
+        numerator = rest[0] if len(rest) == 1 else syntax.Product(rest[0].start, rest[-1].end, tuple(rest))
+        return numerator, divisor
+    return None
+
+
 class Builder:
     """Build the SymPy object of a node; names in ``integers`` become positive integer symbols."""
 
@@ -181,6 +203,27 @@ class Builder:
         return sympy.KroneckerDelta(self.build(node.first), self.build(node.second))
 
     # ----------------------------------------------------------------- arithmetic
+
+    def summands(self, node: syntax.Node) -> tuple[sympy.Basic, ...] | None:
+        r"""The terms of a sum as written, a division by a whole number kept apart; None for anything else.
+
+        ``2.3026 + \frac{0.2231}{3} + 1.2041`` gives ``(2.3026, 0.2231·(1/3), 1.2041)``, the middle
+        one an unevaluated product: built as one value, the sum is just 13429/3750, and a grader
+        could no longer see that the 1/3 was written under one term only.
+        """
+        if not isinstance(node, syntax.Sum):
+            return None
+        return tuple(self._summand(term) for term in node.terms)
+
+    def _summand(self, node: syntax.Node) -> sympy.Basic:
+        negative = isinstance(node, syntax.Negative)
+        inner = node.operand if isinstance(node, syntax.Negative) else node
+        divided = _divided_by_whole_number(inner)
+        if divided is None:
+            return self.build(node)
+        numerator, divisor = divided
+        factors = [self.build(numerator), sympy.Rational(1, divisor)]
+        return sympy.Mul(*([sympy.S.NegativeOne] if negative else []), *factors, evaluate=False)
 
     def _number(self, node: syntax.Number) -> sympy.Basic:
         whole, _, fraction = node.text.partition(".")

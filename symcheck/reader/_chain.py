@@ -45,6 +45,9 @@ class Chain:
     source: str = ""
     leading_relation: str | None = None
     trailing_relation: str | None = None
+    summands: tuple[tuple[Basic, ...] | None, ...] = ()
+    """For each term that is a sum, its terms as written (a division by a whole number kept
+    unevaluated, ``a·(1/3)``); None for a term that is not a sum. See ``Builder.summands``."""
 
     def written(self, index: int) -> str:
         """The text of term ``index`` as it stands in the source."""

@@ -110,6 +110,7 @@ def _build_chain(syntax: ChainSyntax, latex: str, notation: Notation, origin: Or
         source=latex,
         leading_relation=syntax.leading,
         trailing_relation=syntax.trailing,
+        summands=tuple(builder.summands(term) for term in syntax.terms),
     )
 
 

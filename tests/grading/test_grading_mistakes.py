@@ -20,6 +20,7 @@ y, yhat, z = (sp.IndexedBase(name, real=True) for name in ("y", "yhat", "z"))
 w, alpha, lam = sp.Symbol("w", real=True), sp.Symbol("alpha", positive=True), sp.Symbol("lambda", positive=True)
 t1, t2, t3 = sp.symbols("t1 t2 t3", positive=True)
 sigma = sp.Function("sigma")
+THIRD = sp.Rational(1, 3)
 ROLES = {"labels": y, "predictions": yhat, "logits": z, "sigmoid": sigma}
 SIGMOID = sp.Lambda(sp.Symbol("s"), 1 / (1 + sp.exp(-sp.Symbol("s"))))
 SOFTMAX = sp.Lambda(
@@ -57,6 +58,9 @@ CASES = [
     ("missing_mean", sp.Mul(sp.Add(t1, t2, t3), sp.Rational(1, 3), evaluate=False), t1 + t2 + t3, {}),
     ("missing_mean", sp.Sum(y[i], (i, 1, n)) / n, sp.Sum(y[i], (i, 1, n)), {}),
     ("misplaced_mean", sp.Mul(sp.Add(t1, t2, t3), sp.Rational(1, 3), evaluate=False), t1 + (t2 + t3) / 3, {}),
+    # the mirror: a 1/n written under one term, applied to the whole sum (symbolic, and as a sheet writes numbers)
+    ("misplaced_mean", t1 + t2 / 3 + t3, (t1 + t2 + t3) / 3, {}),
+    ("misplaced_mean", sp.Add(2, sp.Mul(1, THIRD, evaluate=False), 4, evaluate=False), sp.Rational(7, 3), {}),
     ("extra_mean", t1 + t2 + t3, (t1 + t2 + t3) / 3, {}),
     ("extra_mean", t1 + t2, (t1 + t2) / n, {"counts": (n,)}),
     ("sigmoid_for_softmax", yhat[k] * (1 - yhat[k]), sigma(z[k]) * (1 - sigma(z[k])), ROLES),

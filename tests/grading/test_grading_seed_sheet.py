@@ -164,6 +164,9 @@ def test_the_chains_name_every_link_with_both_values(seed: GradeReport) -> None:
     assert working.links[4].relation == "≈"
     value = chains["1d-value"]
     assert [round(link.right_value, 4) for link in value.links] == [3.5811, 1.24]
+    # the sheet's "≈ 1.24": its formula puts 1/3 under one term, but 1.24 is the whole sum over 3
+    assert value.links[1].verdict == "wrong"
+    assert "A misplaced 1/n: the $1/3$ stands under term 2 of the 3 terms only" in value.links[1].detail
     for claim in chains.values():
         for link in claim.links:
             assert link.left_value is not None and link.right_value is not None, (claim.id, link.index)

@@ -179,3 +179,31 @@ def test_package_docstring_example() -> None:
     result = doctest.testmod(symcheck.reader, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 4
     assert result.failed == 0
+
+
+def test_summands_keep_where_a_division_by_a_whole_number_stands() -> None:
+    chain = read_chain(r"2.3026 + \frac{0.2231}{3} + 1.2041 \approx 1.24", SHEET_TABLE)
+    first, second = chain.summands
+    assert second is None  # a single number is no sum
+    assert chain.terms[0] == decimal(23026, 4) + decimal(2231, 4) / 3 + decimal(12041, 4)  # the value is unchanged
+    assert first[0] == decimal(23026, 4) and first[2] == decimal(12041, 4)
+    middle = first[1]
+    assert isinstance(middle, sp.Mul) and set(middle.args) == {decimal(2231, 4), sp.Rational(1, 3)}  # not 2231/30000
+    assert sp.Add(*(term.doit() for term in first)) == chain.terms[0]  # evaluated, they are the term
+
+
+@pytest.mark.parametrize(
+    ("latex", "kept"),
+    [
+        (r"a - x/4 + b", {sp.Rational(1, 4)}),  # inline division, under a minus
+        (r"a + \frac{x y}{2}", {sp.Rational(1, 2)}),
+        (r"a + \frac{x}{0.5}", set()),  # not a whole number: built as usual
+        (r"a + \frac{x}{n}", set()),  # a symbol: the catalogue finds a 1/n in a product anyway
+    ],
+)
+def test_summands_of_other_forms(latex: str, kept: set) -> None:
+    chain = read_chain(latex + " = 0", SHEET_TABLE)
+    summands = chain.summands[0]
+    assert sp.Add(*(term.doit() for term in summands)) == chain.terms[0]
+    divisors = {arg for term in summands if isinstance(term, sp.Mul) for arg in term.args if arg in kept}
+    assert divisors == kept
