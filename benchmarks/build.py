@@ -36,9 +36,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import BYTECODE_NOTE, compile_bytecode, machine, write_section
+from _results import BYTECODE_NOTE, ROOT, compile_bytecode, machine, write_section
 
-ROOT = Path(__file__).resolve().parents[1]
 BAR = 1.5
 
 

@@ -19,9 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import BYTECODE_NOTE, compile_bytecode, machine, write_section
-
-ROOT = Path(__file__).resolve().parents[1]
+from _results import BYTECODE_NOTE, ROOT, compile_bytecode, machine, write_section
 
 
 def cold_run(*arguments: str) -> tuple[float, str]:

@@ -127,7 +127,7 @@ def _whole_number(node: syntax.Node) -> int | None:
 
 
 def _divided_by_whole_number(node: syntax.Node) -> tuple[syntax.Node, int] | None:
-    """``\frac{a}{n}`` or ``a / n`` with n a literal whole number: (the node of a, n); else None."""
+    r"""``\frac{a}{n}`` or ``a / n`` with n a literal whole number: (the node of a, n); else None."""
     if isinstance(node, syntax.Quotient):
         divisor = _whole_number(node.denominator)
         return None if divisor is None else (node.numerator, divisor)
@@ -216,14 +216,12 @@ class Builder:
         return tuple(self._summand(term) for term in node.terms)
 
     def _summand(self, node: syntax.Node) -> sympy.Basic:
-        negative = isinstance(node, syntax.Negative)
-        inner = node.operand if isinstance(node, syntax.Negative) else node
+        sign, inner = ([sympy.S.NegativeOne], node.operand) if isinstance(node, syntax.Negative) else ([], node)
         divided = _divided_by_whole_number(inner)
         if divided is None:
             return self.build(node)
         numerator, divisor = divided
-        factors = [self.build(numerator), sympy.Rational(1, divisor)]
-        return sympy.Mul(*([sympy.S.NegativeOne] if negative else []), *factors, evaluate=False)
+        return sympy.Mul(*sign, self.build(numerator), sympy.Rational(1, divisor), evaluate=False)
 
     def _number(self, node: syntax.Number) -> sympy.Basic:
         whole, _, fraction = node.text.partition(".")
