@@ -36,14 +36,16 @@ import json
 import os
 import sys
 import tempfile
+import types
+import typing
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from symcheck.model import Derivation
-from symcheck.results import CheckResult, Counterexample, DerivationReport, StepResult
-from symcheck.sheet import ClaimResult, GradeReport, LinkResult, Reading, SourceLocation
+from symcheck.results import DerivationReport
+from symcheck.sheet import GradeReport
 
 __all__ = ["GradeCache", "PdfCache", "VerificationCache", "derivation_digest", "fingerprint", "grade_fingerprint"]
 
@@ -184,48 +186,56 @@ def grade_fingerprint(sheet: Path, key: Path, *, timeout: float) -> str:
     return hashlib.sha256(":".join(parts).encode()).hexdigest()
 
 
-def _report_from_dict(data: dict[str, Any]) -> DerivationReport:
-    def counterexample(value: dict[str, Any] | None) -> Counterexample | None:
-        if value is None:
-            return None
-        return Counterexample(
-            point=tuple((str(name), str(at)) for name, at in value["point"]),
-            lhs=value["lhs"],
-            rhs=value["rhs"],
-            note=value["note"],
+def _loaded(kind: Any, value: Any) -> Any:
+    """``value`` (read back from JSON) as the type ``kind`` of a report's field: nested dataclasses,
+    tuples (JSON has only lists), optional and union fields. Driven by the fields' type hints, so a
+    field added to a report is cached without a change here."""
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [option for option in typing.get_args(kind) if option is not type(None)]
+        for option in options:
+            if dataclasses.is_dataclass(option) and isinstance(value, dict):
+                return _loaded(option, value)
+        for option in options:
+            if typing.get_origin(option) is tuple and isinstance(value, list):
+                return _loaded(option, value)
+        return float(value) if float in options and isinstance(value, int) else value
+    if origin is tuple:
+        arguments = typing.get_args(kind)
+        if len(arguments) == 2 and arguments[1] is Ellipsis:
+            return tuple(_loaded(arguments[0], item) for item in value)
+        if len(arguments) != len(value):
+            raise ValueError(f"expected {len(arguments)} items, found {len(value)}")
+        return tuple(_loaded(argument, item) for argument, item in zip(arguments, value, strict=True))
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        if not isinstance(value, dict):
+            raise TypeError(f"{kind.__name__} is stored as {type(value).__name__}")
+        hints = _hints(kind)
+        return kind(
+            **{
+                field.name: _loaded(hints[field.name], value[field.name])
+                for field in dataclasses.fields(kind)
+                if field.init and field.name in value
+            }
         )
+    if kind is float and isinstance(value, int):
+        return float(value)
+    return value
 
-    def step(value: dict[str, Any] | None) -> StepResult | None:
-        if value is None:
-            return None
-        return StepResult(**{**value, "counterexample": counterexample(value["counterexample"])})
 
-    return DerivationReport(
-        **{
-            **data,
-            "steps": tuple(step(item) for item in data["steps"]),
-            "checks": tuple(CheckResult(**item) for item in data["checks"]),
-            "result": step(data["result"]),
-        }
-    )
+@lru_cache(maxsize=None)
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
+
+
+def _report_from_dict(data: dict[str, Any]) -> DerivationReport:
+    return _loaded(DerivationReport, data)
 
 
 def _grade_from_dict(data: dict[str, Any]) -> GradeReport:
-    def location(value: dict[str, Any] | None) -> SourceLocation | None:
-        return SourceLocation(**value) if value is not None else None
-
-    def claim(value: dict[str, Any]) -> ClaimResult:
-        readings = value["readings"]
-        return ClaimResult(
-            **{
-                **value,
-                "readings": tuple(Reading(**item) for item in readings) if readings is not None else None,
-                "location": location(value["location"]),
-                "links": tuple(LinkResult(**item) for item in value["links"]),
-            }
-        )
-
-    return GradeReport(**{**data, "claims": tuple(claim(item) for item in data["claims"])})
+    return _loaded(GradeReport, data)
 
 
 class _JsonStore:
