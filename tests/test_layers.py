@@ -22,6 +22,8 @@ LAYERS: dict[str, tuple[int, str]] = {
     "symcheck.errors": (0, "data"),
     "symcheck.registry": (0, "data"),
     "symcheck.display": (0, "data"),
+    "symcheck.objects": (0, "data"),
+    "symcheck.submission": (0, "data"),
     "symcheck.budget": (1, "checking"),
     "symcheck.mpeval": (1, "checking"),
     "symcheck.normalize": (1, "checking"),

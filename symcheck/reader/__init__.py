@@ -35,6 +35,7 @@ Choices the reader makes, and where it refuses to make one:
 from symcheck.reader._chain import Chain
 from symcheck.reader._errors import LatexSyntaxError, Origin
 from symcheck.reader._read import read_chain, read_chains, read_expression, read_shape
+from symcheck.reader._submission import read_submission, shown_path
 from symcheck.reader._table import SymbolTable
 
 __all__ = [
@@ -46,4 +47,6 @@ __all__ = [
     "read_chains",
     "read_expression",
     "read_shape",
+    "read_submission",
+    "shown_path",
 ]

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import sympy
 
+from symcheck.objects import VectorDerivative
 from symcheck.reader import _syntax as syntax
 from symcheck.reader._errors import LatexSyntaxError, Origin
 from symcheck.reader._limits import MAX_NUMBER_BITS
@@ -312,14 +313,26 @@ class Builder:
         variables = []
         for variable_node, order in node.variables:
             variable = self.build(variable_node)
-            if isinstance(variable, sympy.IndexedBase):
-                self._error(
-                    f"cannot differentiate with respect to the whole vector {variable}: "
-                    f"write one entry, such as {variable}_k",
-                    variable_node.start,
-                )
+            if isinstance(variable, (sympy.IndexedBase, sympy.MatrixSymbol)):
+                if len(node.variables) != 1 or order != 1:
+                    self._error(
+                        f"a derivative with respect to the whole vector {variable} must be of first order alone",
+                        variable_node.start,
+                    )
+                return VectorDerivative(expression, variable)
             variables.append((variable, order))
         return sympy.Derivative(expression, *variables, evaluate=False)
+
+    def _gradient(self, node: syntax.Gradient) -> sympy.Basic:
+        expression = self.build(node.expression)
+        if node.variable is None:
+            return VectorDerivative(expression)
+        variable = self.build(node.variable)
+        if isinstance(variable, (sympy.IndexedBase, sympy.MatrixSymbol)):
+            return VectorDerivative(expression, variable)
+        if not isinstance(variable, (sympy.Symbol, sympy.Indexed)):
+            self._error("∇ is taken with respect to a name", node.variable.start)
+        return sympy.Derivative(expression, variable, evaluate=False)
 
     def _differential(self, node: syntax.Differential) -> NoReturn:
         self._error("∂ on its own: write a derivative, \\frac{\\partial L}{\\partial z} or ∂L/∂z", node.start)
@@ -333,7 +346,11 @@ class Builder:
         else:
             lower, upper = self.build(node.lower), self.build(node.upper)
         operator = sympy.Sum if kind == "sum" else sympy.Product
-        return operator(body, (index, lower, upper))
+        whole = operator(body, (index, lower, upper))
+        if node.excluded is None:
+            return whole
+        left_out = body.xreplace({index: self.build(node.excluded)})
+        return whole - left_out if kind == "sum" else whole / left_out
 
     def _inferred_index(self, body: sympy.Basic, node: syntax.BigOperator) -> sympy.Basic:
         """The one index subscripted in ``body`` and free in it; anything else is refused, not guessed."""
@@ -407,6 +424,7 @@ _HANDLERS: dict[type, Callable[[Builder, Any], sympy.Basic]] = {
     syntax.Call: Builder._call,
     syntax.Equation: Builder._equation,
     syntax.Derivative: Builder._derivative,
+    syntax.Gradient: Builder._gradient,
     syntax.Differential: Builder._differential,
     syntax.BigOperator: Builder._big_operator,
     syntax.BoxedChain: Builder._boxed_chain,

@@ -19,29 +19,25 @@ table, never by the look of the input; so are indexed subscripts and layer super
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from symcheck.reader._errors import LatexSyntaxError, Origin
-from symcheck.reader._limits import MAX_DEPTH, MAX_DERIVATIVE_ORDER
+from symcheck.reader._limits import MAX_DEPTH
+from symcheck.reader._parser_calculus import CalculusMixin
+from symcheck.reader._parser_names import NamesMixin, describe
+from symcheck.reader._parser_operators import OperatorsMixin
 from symcheck.reader._syntax import (
     Absolute,
-    BigOperator,
     BoxedChain,
     Call,
+    ChainSyntax,
     Constant,
-    Derivative,
-    Differential,
     Equation,
-    Indexed,
-    Kronecker,
-    Name,
     Negative,
     Node,
     Number,
     Power,
     Product,
-    Quotient,
     Reciprocal,
     Root,
     Sum,
@@ -71,44 +67,7 @@ _Range = tuple[int, int]
 """Token indices [begin, end) of a script or argument, read later once its meaning is known."""
 
 
-@dataclass
-class ChainSyntax:
-    """``leading? term (relation term)* trailing?`` with each term's span in the source."""
-
-    terms: list[Node] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    relations: list[str] = field(default_factory=list)
-    leading: str | None = None
-    trailing: str | None = None
-    leading_offset: int = 0
-    trailing_offset: int = 0
-
-
-@dataclass
-class _Head:
-    """The written head of a name, before its scripts are interpreted."""
-
-    name: str
-    builtin: bool = False
-    operator: bool = False
-    """Written with ``\\operatorname``: always a function."""
-    word: bool = False
-    """A multi-letter name (``BCE``, ``\\text{softmax}``)."""
-    subscript: tuple[Token, _Range] | None = None
-    superscript: tuple[Token, _Range] | None = None
-
-
-def _describe(token: Token) -> str:
-    if token.kind == "command":
-        return "'\\\\'" if token.text == "\\" else f"'\\{token.text}'"
-    if token.kind == "text":
-        return f"'\\text{{{token.text}}}'"
-    if token.kind in ("begin", "end"):
-        return f"'\\{token.kind}{{{token.text}}}'"
-    return f"'{_SHOWN.get(token.text, token.text)}'"
-
-
-class Parser:
+class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
     """Parse one token list (a formula, or one chain of an aligned block) of ``source``."""
 
     def __init__(
@@ -397,15 +356,17 @@ class Parser:
             return self._big_operator(), False
         if name == "partial":
             return self._differential(), False
+        if name == "nabla":
+            return self._gradient(), False
         if name == "boxed":
             return self._boxed(), False
         if name in CONSTANTS:
             self._advance()
             return Constant(token.start, token.end, name), False
         if name in UNSUPPORTED:
-            self._error(f"{_describe(token)}: {UNSUPPORTED[name]}", token.start)
+            self._error(f"{describe(token)}: {UNSUPPORTED[name]}", token.start)
         if name in RELATIONS or name in MULTIPLY:
-            self._error(f"expected an expression, found {_describe(token)}", token.start)
+            self._error(f"expected an expression, found {describe(token)}", token.start)
         self._error(f"unknown command '\\{name}'", token.start)
 
     def _bracketed(self) -> Node:
@@ -464,235 +425,6 @@ class Parser:
             self.open_bars -= 1
         return Absolute(opener.start, token.end, inner)
 
-    # ----------------------------------------------------------------- names
-
-    def _name_or_call(self) -> tuple[Node, bool]:
-        first = self._peek()
-        head = self._name_head()
-        if head.builtin:
-            return self._builtin(head.name, first)
-        subscript, superscript = self._scripts(head)
-        full, power = self._canonical_name(head.name, superscript)
-        end = self.tokens[self.position - 1].end
-        node: Node
-        if subscript is not None:
-            operator, script = subscript
-            if self.notation.kronecker is not None and full == self.notation.kronecker:
-                indices = self._indices(script)
-                if len(indices) != 2:
-                    self._error(f"the Kronecker delta {full} takes two indices", operator.start)
-                node = Kronecker(first.start, end, indices[0], indices[1])
-            elif self.notation.is_indexed(head.name, full):
-                node = Indexed(first.start, end, full, self._indices(script))
-            else:
-                node = Name(first.start, end, full + self._subscript_suffix(script))
-        else:
-            node = Name(first.start, end, full, vector=self.notation.is_indexed(head.name, full))
-        if isinstance(node, Name) and (head.operator or node.name in self.notation.functions):
-            if self._peek().is_char("("):
-                if power is not None:
-                    self._error(
-                        f"a power before the arguments is ambiguous: write {node.name}(…)^{{…}}",
-                        power[0].start,
-                    )
-                arguments = self._arguments()
-                return Call(first.start, self.tokens[self.position - 1].end, node.name, False, arguments), False
-            if head.operator:
-                argument = self._bare_argument(first, f"\\operatorname{{{head.name}}}")
-                return Call(first.start, argument.end, node.name, False, (argument,)), False
-        elif head.word and self._peek().is_char("("):
-            self._undeclared_call(head.name, first)
-        if power is None:
-            return node, False
-        exponent = self._within(*power[1], self._expression)
-        return Power(first.start, end, node, exponent), True
-
-    def _name_head(self) -> _Head:
-        token = self._advance()
-        if token.kind == "letter":
-            return self._letter_head(token)
-        if token.kind == "text":
-            return self._text_head(token)
-        if token.kind == "command":
-            if token.text in GREEK or token.text in self.notation.declared:
-                return _Head(token.text)
-            if self.whole_words and token.text in CONSTANTS:  # a table may declare \pi as a name
-                return _Head(token.text)
-            if token.text in ACCENTS or token.text in FONTS:
-                inner = self._accent_argument(token)
-                suffix = ACCENTS.get(token.text, "")
-                return _Head(inner.name + suffix, subscript=inner.subscript, superscript=inner.superscript)
-        self._error(f"expected a name, found {_describe(token)}", token.start)
-
-    def _letter_head(self, token: Token) -> _Head:
-        if token.style == "upright":
-            return _Head(token.text)
-        index = self.position - 1
-        run = self._letter_run(index)
-        if len(run) > 1:
-            word = "".join(letter.text for letter in run)
-            declared = word in self.notation.words
-            if self.whole_words or declared or word in BUILTIN_FUNCTIONS:
-                self.position = index + len(run)
-                if word in BUILTIN_FUNCTIONS and not declared:
-                    return _Head(word, builtin=True)
-                return _Head(word, word=True)
-            after = self.tokens[index + len(run)] if index + len(run) < self.limit else None
-            if after is not None and after.is_char("("):
-                self._undeclared_call(word, token)
-        return _Head(token.text)
-
-    def _letter_run(self, index: int) -> list[Token]:
-        """The letters written together from ``index``, if a run of letters starts there."""
-        tokens = self.tokens
-        previous = tokens[index - 1] if index > 0 else None
-        if (
-            previous is not None
-            and previous.kind == "letter"
-            and not previous.style
-            and previous.end == tokens[index].start
-        ):
-            return [tokens[index]]
-        run = [tokens[index]]
-        position = index + 1
-        while position < self.limit:
-            token = tokens[position]
-            if token.kind != "letter" or token.style or token.start != run[-1].end:
-                break
-            run.append(token)
-            position += 1
-        return run
-
-    def _text_head(self, token: Token) -> _Head:
-        name = "".join(token.text.split())
-        declared = name in self.notation.declared
-        if token.style == "operatorname":
-            if name in BUILTIN_FUNCTIONS and not declared:
-                return _Head(name, builtin=True)
-            return _Head(name, operator=True, word=True)
-        if name in BUILTIN_FUNCTIONS and not declared:
-            return _Head(name, builtin=True)
-        if declared or self.whole_words:
-            return _Head(name, word=True)
-        if not (name.isascii() and name.isidentifier()):
-            self._error(f"cannot read {_describe(token)} as a name", token.start)
-        if name != token.text.strip():
-            self._error(
-                f"{_describe(token)} is prose, not a name (declare it in the SymbolTable if it names something)",
-                token.start,
-            )
-        return _Head(name, word=len(name) > 1)
-
-    def _undeclared_call(self, name: str, token: Token) -> NoReturn:
-        self._error(
-            f"'{name}(' : {name} is not a declared function; declare it in the SymbolTable's functions, "
-            "or write the product with \\cdot",
-            token.start,
-        )
-
-    def _accent_argument(self, accent: Token) -> _Head:
-        """The name under ``\\hat``, ``\\mathbf`` …: ``\\hat y``, ``\\hat{y}``, ``\\hat{y_k}``."""
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                self._error(f"nested more than {MAX_DEPTH} levels deep", accent.start)
-            token = self._peek()
-            if token.is_char("{"):
-                close = self.partner[self.position]
-                begin = self.position + 1
-                self.position = close + 1
-
-                def inner() -> _Head:
-                    head = self._name_head()
-                    if head.builtin:
-                        self._error(f"{_describe(accent)} over a function", accent.start)
-                    head.subscript, head.superscript = self._scripts(head)
-                    return head
-
-                return self._within(begin, close, inner)
-            if token.kind == "letter" or token.is_command(*GREEK):
-                self._advance()
-                return _Head(token.text)
-            self._error(f"expected a letter after {_describe(accent)}", token.start)
-        finally:
-            self.depth -= 1
-
-    def _scripts(self, head: _Head) -> tuple[tuple[Token, _Range] | None, tuple[Token, _Range] | None]:
-        """The subscript and superscript of a name, as token ranges, in either order, each at most once."""
-        subscript, superscript = head.subscript, head.superscript
-        while self._peek().is_char("_", "^"):
-            operator = self._advance()
-            if operator.text == "_":
-                if subscript is not None:
-                    self._error("double subscript", operator.start)
-                subscript = (operator, self._script_range(operator))
-            else:
-                if superscript is not None:
-                    self._error("double superscript: write brackets, as in (x^{a})^{b}", operator.start)
-                superscript = (operator, self._script_range(operator))
-        return subscript, superscript
-
-    def _canonical_name(
-        self, base: str, superscript: tuple[Token, _Range] | None
-    ) -> tuple[str, tuple[Token, _Range] | None]:
-        """The name with its layer label (``W^{[1]}`` is ``W1``), and the superscript left as a power."""
-        if superscript is None:
-            return base, None
-        operator, script = superscript
-        label, bracketed = self._layer_label(script)
-        if label is not None and base in self.notation.layered:
-            return base + label, None
-        if bracketed:
-            self._error(
-                f"a bracketed superscript on {base} looks like a layer label: declare {base!r} as layered "
-                "in the SymbolTable, or write a power without brackets",
-                operator.start,
-            )
-        return base, superscript
-
-    def _layer_label(self, script: _Range) -> tuple[str | None, bool]:
-        """``[2]``, ``(2)``, ``[l]`` (bracketed) or ``2`` (bare digits): the label, and whether bracketed."""
-        tokens = self.tokens[script[0] : script[1]]
-        if len(tokens) == 1 and tokens[0].kind == "number" and tokens[0].text.isdigit():
-            return tokens[0].text, False
-        if len(tokens) == 3 and (
-            (tokens[0].is_char("[") and tokens[2].is_char("]")) or (tokens[0].is_char("(") and tokens[2].is_char(")"))
-        ):
-            middle = tokens[1]
-            if (middle.kind == "number" and middle.text.isdigit()) or middle.kind == "letter":
-                return middle.text, True
-        return None, False
-
-    def _indices(self, script: _Range) -> tuple[Node, ...]:
-        """The indices of ``y_{0,c}``; ``W_{ij}`` (letters side by side) is two indices, not a product."""
-        tokens = self.tokens[script[0] : script[1]]
-        if len(tokens) > 1 and all(token.kind == "letter" and not token.style for token in tokens):
-            return tuple(Name(token.start, token.end, token.text) for token in tokens)
-
-        def index_list() -> tuple[Node, ...]:
-            indices = [self._expression()]
-            while self._peek().is_char(","):
-                self._advance()
-                indices.append(self._expression())
-            return tuple(indices)
-
-        return self._within(*script, index_list)
-
-    def _subscript_suffix(self, script: _Range) -> str:
-        """A subscript that is part of a name: ``D_a`` is ``D_a``, ``w_{\\text{new}}`` is ``w_new``."""
-        parts: list[str] = []
-        for token in self.tokens[script[0] : script[1]]:
-            if token.kind in ("letter", "number") or token.is_command(*GREEK):
-                parts.append(token.text)
-            elif token.kind == "text":
-                parts.append("".join(token.text.split()))
-            elif token.is_char(",", "+", "-"):
-                parts.append(token.text)
-            elif not token.is_char("{", "}"):
-                self._error(f"cannot read {_describe(token)} in the subscript of a name", token.start)
-        text = "".join(parts)
-        return f"_{text}" if text.isascii() and text.isalnum() else f"_{{{text}}}"
-
     # ----------------------------------------------------------------- scripts and sub-ranges
 
     def _script_range(self, operator: Token) -> _Range:
@@ -733,7 +465,7 @@ class Parser:
         try:
             result = parse()
             if self.position < end:
-                self._error(f"unexpected {_describe(self.tokens[self.position])}", self.tokens[self.position].start)
+                self._error(f"unexpected {describe(self.tokens[self.position])}", self.tokens[self.position].start)
             return result
         finally:
             self.position, self.limit, self.open_bars, self.bare_application_end = saved
@@ -752,7 +484,7 @@ class Parser:
             self.position += 1
             return self.position - 1, self.position
         self._error(
-            f"{_describe(command)} needs its arguments in braces, found {self._describe_next(token)}", token.start
+            f"{describe(command)} needs its arguments in braces, found {self._describe_next(token)}", token.start
         )
 
     # ----------------------------------------------------------------- functions
@@ -836,230 +568,6 @@ class Parser:
         radicand = self._within(*self._argument_range(token), self._expression)
         return Root(token.start, self.tokens[self.position - 1].end, radicand, degree)
 
-    # ----------------------------------------------------------------- fractions and derivatives
-
-    def _fraction(self) -> Node:
-        command = self._advance()
-        token = self._peek()
-        if token.kind == "number" and len(token.text) > 1 and token.text[:2].isdigit():
-            # \frac12 is 1/2: LaTeX gives each argument one character
-            if len(token.text) > 2:
-                self._error(f"\\frac{token.text} is ambiguous: write \\frac{{…}}{{…}}", token.start)
-            self._advance()
-            return Quotient(
-                command.start,
-                token.end,
-                Number(token.start, token.start + 1, token.text[0]),
-                Number(token.start + 1, token.end, token.text[1]),
-            )
-        numerator = self._argument_range(command)
-        denominator = self._argument_range(command)
-        derivative = self._fraction_derivative(command, numerator, denominator)
-        if derivative is not None:
-            return derivative
-        top = self._within(*numerator, self._expression)
-        bottom = self._within(*denominator, self._expression)
-        return Quotient(command.start, self.tokens[self.position - 1].end, top, bottom)
-
-    def _is_d(self, script: _Range) -> bool:
-        """Whether a range starts with the differential ``d`` (not ``d_1``, a name)."""
-        begin, end = script
-        token = self.tokens[begin]
-        if token.kind != "letter" or token.text != "d":
-            return False
-        return begin + 1 == end or not self.tokens[begin + 1].is_char("_")
-
-    def _fraction_derivative(self, command: Token, numerator: _Range, denominator: _Range) -> Node | None:
-        if self.tokens[numerator[0]].is_command("partial"):
-            return self._derivative(command, *self._derivative_parts(command, numerator, denominator, "partial"))
-        if self._is_d(numerator) and self._is_d(denominator):
-            try:
-                parts = self._derivative_parts(command, numerator, denominator, "d")
-            except LatexSyntaxError:
-                return None  # d was a name after all: \frac{d+1}{d-1}
-            return self._derivative(command, *parts)
-        return None
-
-    def _derivative_parts(
-        self, command: Token, numerator: _Range, denominator: _Range, style: str
-    ) -> tuple[Node | None, tuple[tuple[Node, int], ...]]:
-        """What is differentiated (None for the operator d/dx) and the variables with their orders."""
-
-        def top() -> tuple[int, Node | None]:
-            self._advance()
-            order = self._differential_order()
-            if self._at_end():
-                return order, None
-            return order, self._expression()
-
-        order, expression = self._within(*numerator, top)
-        variables = self._within(*denominator, lambda: self._differential_variables(style))
-        self._check_orders(order, variables, command)
-        return expression, variables
-
-    def _derivative(self, command: Token, expression: Node | None, variables: tuple[tuple[Node, int], ...]) -> Node:
-        if expression is None:
-            expression = self._bare_argument(command, "a derivative operator such as d/dx")
-        return Derivative(command.start, self.tokens[self.position - 1].end, expression, variables)
-
-    def _differential_order(self) -> int:
-        if not self._peek().is_char("^"):
-            return 1
-        caret = self._advance()
-        order = self._script_expression(caret)
-        if not (isinstance(order, Number) and order.text.isdigit()):
-            self._error("the order of a derivative must be a whole number", caret.start)
-        value = int(order.text)
-        if not 1 <= value <= MAX_DERIVATIVE_ORDER:
-            self._error(f"the order of a derivative must be between 1 and {MAX_DERIVATIVE_ORDER}", caret.start)
-        return value
-
-    def _differential_variables(self, style: str) -> tuple[tuple[Node, int], ...]:
-        variables: list[tuple[Node, int]] = []
-        while not self._at_end():
-            token = self._advance()
-            if not (
-                token.is_command("partial") if style == "partial" else token.kind == "letter" and token.text == "d"
-            ):
-                self._error(
-                    f"expected {'∂' if style == 'partial' else 'd'} before each variable, found {_describe(token)}",
-                    token.start,
-                )
-            variables.append(self._variable(self._factor()))
-        if not variables:
-            self._error("a derivative needs a variable", self.tokens[self.position - 1].start)
-        return tuple(variables)
-
-    def _variable(self, node: Node) -> tuple[Node, int]:
-        """A differentiation variable with its order: ``z_k`` is (z_k, 1), ``x^2`` is (x, 2)."""
-        order = 1
-        if isinstance(node, Power):
-            exponent = node.exponent
-            if not (isinstance(exponent, Number) and exponent.text.isdigit()):
-                self._error("the order of a derivative must be a whole number", exponent.start)
-            order = int(exponent.text)
-            if not 1 <= order <= MAX_DERIVATIVE_ORDER:
-                self._error(f"the order of a derivative must be between 1 and {MAX_DERIVATIVE_ORDER}", exponent.start)
-            node = node.base
-        if not isinstance(node, Name | Indexed):
-            self._error("can only differentiate with respect to a name", node.start)
-        return node, order
-
-    def _check_orders(self, order: int, variables: tuple[tuple[Node, int], ...], command: Token) -> None:
-        total = sum(count for _, count in variables)
-        if total != order:
-            self._error(
-                f"the orders do not match: order {order} above, {total} in the variables below",
-                command.start,
-            )
-
-    def _differential(self) -> Node:
-        token = self._advance()
-        order = self._differential_order()
-        operand = self._factor() if self._starts_factor(self._peek()) else None
-        end = self.tokens[self.position - 1].end
-        return Differential(token.start, end, operand, order)
-
-    def _slash_derivative(self, top: list[Node], bottom: list[Node], slash: Token) -> Node | None:
-        """``\\partial L / \\partial z_k`` and ``dL/dz`` written inline."""
-        first = top[0]
-        if len(top) == 1 and isinstance(first, Differential):
-            if not all(isinstance(node, Differential) and node.operand is not None for node in bottom):
-                return None
-            if first.operand is None:
-                self._error("write what is differentiated: ∂L/∂z", first.start)
-            variables = tuple(self._variable(node.operand) for node in bottom)  # type: ignore[union-attr]
-            self._check_orders(first.order, variables, slash)
-            return Derivative(first.start, bottom[-1].end, first.operand, variables)
-        if (
-            len(top) == 2
-            and len(bottom) == 2
-            and isinstance(first, Name)
-            and first.name == "d"
-            and isinstance(bottom[0], Name)
-            and bottom[0].name == "d"
-        ):
-            variable = self._variable(bottom[1])
-            self._check_orders(1, (variable,), slash)
-            return Derivative(first.start, bottom[-1].end, top[1], (variable,))
-        return None
-
-    # ----------------------------------------------------------------- big operators and boxes
-
-    def _big_operator(self) -> Node:
-        command = self._advance()
-        kind = command.text
-        lower_script: tuple[Token, _Range] | None = None
-        upper_script: tuple[Token, _Range] | None = None
-        while self._peek().is_char("_", "^"):
-            operator = self._advance()
-            if operator.text == "_":
-                if lower_script is not None:
-                    self._error("double subscript", operator.start)
-                lower_script = (operator, self._script_range(operator))
-            else:
-                if upper_script is not None:
-                    self._error("double superscript", operator.start)
-                upper_script = (operator, self._script_range(operator))
-        index: Name | None = None
-        lower: Node | None = None
-        upper: Node | None = None
-        if lower_script is not None:
-            index, lower = self._within(*lower_script[1], lambda: self._operator_index(kind))
-        if upper_script is not None:
-            upper = self._within(*upper_script[1], self._expression)
-            if lower is None:
-                self._error(f"\\{kind}^{{…}} needs a lower limit: write \\{kind}_{{i=1}}^{{…}}", command.start)
-        elif lower is not None:
-            self._error(f"\\{kind}_{{…=…}} needs an upper limit: write \\{kind}_{{i=1}}^{{K}}", command.start)
-        sign = self._peek()
-        negative = self._signs()
-        if not self._starts_factor(self._peek()):
-            self._error(f"\\{kind} needs something to {'add' if kind == 'sum' else 'multiply'}", self._peek().start)
-        body = self._term()
-        if negative:
-            body = Negative(sign.start, body.end, body)
-        return BigOperator(command.start, body.end, kind, body, index, lower, upper)
-
-    def _operator_index(self, kind: str) -> tuple[Name, Node | None]:
-        token = self._peek()
-        if not (token.kind == "letter" or token.is_command(*GREEK)):
-            self._error(f"cannot read the index of \\{kind}: write \\{kind}_{{i=1}}^{{K}}", token.start)
-        self._advance()
-        index = Name(token.start, token.end, token.text)
-        if self._peek().is_char("="):
-            self._advance()
-            return index, self._expression()
-        if not self._at_end():
-            self._error(f"cannot read the index of \\{kind}: write \\{kind}_{{i=1}}^{{K}}", token.start)
-        return index, None
-
-    def _boxed(self) -> Node:
-        command = self._advance()
-        token = self._peek()
-        if not token.is_char("{"):
-            self._error("\\boxed needs a braced argument", token.start)
-        close = self.partner[self.position]
-        if close == self.position + 1:
-            self._error("empty braces {}", token.start)
-        begin = self.position + 1
-        self.position = close + 1
-
-        def inside() -> ChainSyntax:
-            chain = ChainSyntax()
-            self._chain_term(chain)
-            while self._at_relation():
-                chain.relations.append(self._relation())
-                self._chain_term(chain)
-            return chain
-
-        chain = self._within(begin, close, inside)
-        if not chain.relations:
-            return chain.terms[0]
-        return BoxedChain(
-            command.start, self.tokens[close].end, tuple(chain.terms), tuple(chain.relations), tuple(chain.spans)
-        )
-
     # ----------------------------------------------------------------- plumbing
 
     def _match_braces(self) -> dict[int, int]:
@@ -1105,12 +613,12 @@ class Parser:
         if token.is_command("\\"):
             self._error("a line break (\\\\) is only read inside aligned or gathered", token.start)
         if token.kind in ("letter", "number") or token.is_char("(", "{", "["):
-            self._error(f"unexpected {_describe(token)}", token.start)
+            self._error(f"unexpected {describe(token)}", token.start)
         self._error(f"unexpected {self._describe_next(token)}", token.start)
 
     def _describe_next(self, token: Token) -> str:
         if token.kind != "eof":
-            return _describe(token)
+            return describe(token)
         if self.limit < len(self.tokens):
             return f"the end of the group at {self._where(token.start)}"
         return "the end of the input"

@@ -12,17 +12,19 @@ the place too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "Absolute",
     "BigOperator",
     "BoxedChain",
     "Call",
+    "ChainSyntax",
     "Constant",
     "Derivative",
     "Differential",
     "Equation",
+    "Gradient",
     "Indexed",
     "Kronecker",
     "Name",
@@ -154,6 +156,8 @@ class BigOperator(Node):
     index: Name | None
     lower: Node | None
     upper: Node | None
+    excluded: Node | None = None
+    """``\\sum_{k \\neq i}``: the value of the index left out of the default range."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,14 @@ class Derivative(Node):
 
     expression: Node
     variables: tuple[tuple[Node, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Gradient(Node):
+    """``\\nabla_v f`` (``variable`` None for a bare ``\\nabla f``)."""
+
+    expression: Node
+    variable: Node | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +191,16 @@ class BoxedChain(Node):
     terms: tuple[Node, ...]
     relations: tuple[str, ...]
     spans: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class ChainSyntax:
+    """``leading? term (relation term)* trailing?`` with each term's span in the source."""
+
+    terms: list[Node] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    relations: list[str] = field(default_factory=list)
+    leading: str | None = None
+    trailing: str | None = None
+    leading_offset: int = 0
+    trailing_offset: int = 0

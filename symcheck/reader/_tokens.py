@@ -32,7 +32,7 @@ _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _SCIENTIFIC_TAIL = re.compile(r"[eE][+-]?[0-9]")
 _COMMAND_NAME = re.compile(r"[A-Za-z]+")
 _SINGLE_CHARS = frozenset("+-*/=<>()[]{}^_,|!'&:;.")
-_TWO_CHAR_RELATIONS = frozenset({"==", "!=", "<=", ">="})
+_TWO_CHAR_RELATIONS = frozenset({"==", "!=", "<=", ">=", ":="})
 _ESCAPED_DELIMITERS = {"{": "lbrace", "}": "rbrace"}
 _ENVIRONMENT_NAME = re.compile(r"\{([A-Za-z]+\*?)\}")
 

@@ -31,11 +31,11 @@ __all__ = [
 GREEK = frozenset((
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
     "kappa", "lambda", "mu", "nu", "xi", "omicron", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon",
-    "phi", "varphi", "chi", "psi", "omega", "varpi",
+    "phi", "varphi", "chi", "psi", "omega", "varpi", "ell",
     "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
 ))
 # fmt: on
-"""Greek letters: each is a name spelled as SymPy spells it (``\\lambda`` is the symbol ``lambda``)."""
+"""Greek letters (and ``\\ell``): each is a name spelled as SymPy spells it (``\\lambda`` is the symbol ``lambda``)."""
 
 CONSTANTS = frozenset({"pi", "infty"})
 """Commands that are constants unless the table declares the name (``\\pi`` is π, ``\\infty`` is ∞)."""
@@ -146,6 +146,7 @@ RELATIONS = {
     "<=": "≤",
     ">=": "≥",
     "!=": "≠",
+    ":=": "=",
     "lt": "<",
     "gt": ">",
     "le": "≤",
@@ -177,7 +178,6 @@ UNSUPPORTED = {
     "lim": "limits are not supported",
     "top": "transposes are not supported",
     "intercal": "transposes are not supported",
-    "nabla": "gradients (∇) are not supported; write a partial derivative",
     "|": "norms are not supported",
     "lVert": "norms are not supported",
     "rVert": "norms are not supported",
@@ -209,6 +209,8 @@ UNICODE = {
     "≠": ("command", "ne"),
     "←": ("command", "leftarrow"),
     "∂": ("command", "partial"),
+    "∇": ("command", "nabla"),
+    "ℓ": ("command", "ell"),
     "∑": ("command", "sum"),
     "∏": ("command", "prod"),
     "∞": ("command", "infty"),
