@@ -31,19 +31,25 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from symcheck.balls import constant_sign, same_algebraic_number
+from symcheck.breakpoints import linear_roots
 from symcheck.budget import BudgetExceeded, Deadline, run_isolated, time_limit
+from symcheck.domains import domain_note
 from symcheck.errors import UnsupportedStatement
 from symcheck.model import Assumptions
 from symcheck.normalize import (
     Context,
+    constant_difference,
     delta_cases,
     evaluate_derivatives,
+    helper_symbol,
     high_degree,
     normal_form,
     rational_zero,
     sign_cases,
     with_declared_assumptions,
 )
+from symcheck.parameters import MAX_DEGREE, degree_bound, instance, integer_parameters
 from symcheck.probe import ProbeOutcome, probe
 from symcheck.results import Verdict
 
@@ -125,6 +131,8 @@ def _isolated_simplify(difference: sp.Basic) -> str | None:
         ("trigonometric expansion", lambda e: sp.simplify(sp.expand_trig(e))),
         ("exponential rewrite", lambda e: sp.simplify(e.rewrite(sp.exp))),
         ("logarithm expansion", lambda e: sp.simplify(sp.expand_log(e))),
+        ("logarithmic rewrite", lambda e: sp.simplify(e.rewrite(sp.log))),
+        ("nested roots", lambda e: sp.simplify(sp.sqrtdenest(e))),
     )
     for name, attempt in attempts:
         try:
@@ -133,12 +141,6 @@ def _isolated_simplify(difference: sp.Basic) -> str | None:
         except Exception:
             continue
     return None
-
-
-def _isolated_minimal_polynomial(difference: sp.Basic) -> bool:
-    """Runs in a child process: whether an algebraic number is exactly zero."""
-    variable = sp.Dummy("t")
-    return sp.minimal_polynomial(difference, variable) == variable
 
 
 def _is_algebraic_constant(expr: sp.Basic) -> bool:
@@ -157,34 +159,46 @@ def _is_algebraic_constant(expr: sp.Basic) -> bool:
     return True
 
 
-def _constant_verdict(difference: sp.Basic, deadline: Deadline) -> Verdict | None:
-    """Numbers: refuted at 60 digits, proved by a minimal polynomial, or accepted at 120 digits."""
-    from symcheck.mpeval import Undefined, Unsupported, evaluate
+def _unit_roots_as_cosines(expr: sp.Basic) -> sp.Basic:
+    """``exp(i q π)`` for rational q as ``cos(q π) + i sin(q π)``: an algebraic number SymPy can evaluate."""
+    return expr.replace(
+        lambda node: isinstance(node, sp.exp) and (node.args[0] / (sp.I * sp.pi)).is_Rational,
+        lambda node: sp.cos(node.args[0] / sp.I) + sp.I * sp.sin(node.args[0] / sp.I),
+    )
 
-    try:
-        rough = evaluate(difference, {}, dps=60)
-    except (Undefined, Unsupported):
+
+def _constant_verdict(left: sp.Basic, right: sp.Basic, deadline: Deadline) -> Verdict | None:
+    """Two numbers: different when a ball of their difference excludes 0 (rising precision), equal
+    when they are the same algebraic number; otherwise None, with how far they agree in ``detail``."""
+    difference = left - right
+    shown = constant_sign(difference, deadline)
+    if shown is None:
         return None
-    if abs(rough) > mpmath.mpf(10) ** -30:
-        return Verdict(False, "numeric constant", f"the two sides differ by {mpmath.nstr(rough, 10)}")
-    if _is_algebraic_constant(difference):
-        try:
-            if run_isolated(_isolated_minimal_polynomial, (difference,), deadline.share(0.6)):
-                return Verdict(True, "minimal polynomial", "an algebraic number equal to 0", confidence=1.0)
-        except (BudgetExceeded, RuntimeError):
-            pass
-    try:
-        high = evaluate(difference, {}, dps=120)
-    except (Undefined, Unsupported):
-        return None
-    if abs(high) < mpmath.mpf(10) ** -100:
+    if shown.nonzero:
         return Verdict(
-            True,
-            "numeric constant",
-            "the difference is below 1e-100 at 120 digits (a numerical, not a symbolic, proof)",
-            confidence=1.0 - 1e-12,
+            False,
+            "ball arithmetic",
+            f"the two sides differ by {shown.value} (a ball excluding 0 at {shown.bits} bits)",
         )
-    return None
+    rewritten = _unit_roots_as_cosines(difference)
+    if rewritten != difference and constant_difference(sp.expand(rewritten)) == 0:
+        return Verdict(True, "normal form", "exp(iqπ) = cos qπ + i sin qπ", confidence=1.0)
+    if _is_algebraic_constant(left) and _is_algebraic_constant(right):
+        same = same_algebraic_number(left, right, deadline)
+        if same is not None:
+            return Verdict(
+                same,
+                "minimal polynomial",
+                "the same root of one minimal polynomial" if same else "different minimal polynomials",
+                confidence=1.0 if same else None,
+            )
+    return Verdict(
+        None,
+        "ball arithmetic",
+        f"probably equal: the difference is within a ball of radius below 2^-{shown.bits} around 0 (not a proof)",
+        confidence=1.0 - 2.0**-52,
+        probable=True,
+    )
 
 
 def _equations(left: sp.Basic, right: sp.Basic, assumptions: Assumptions | None, timeout: float) -> Verdict:
@@ -262,96 +276,172 @@ def _matrices(
     if left.shape != right.shape:
         return Verdict(False, "shape", f"shapes differ: {left.shape} and {right.shape}")
     deadline = Deadline(timeout)
-    methods = []
+    verdicts = []
     for position, (first, second) in enumerate(zip(left, right, strict=True)):
         verdict = equivalent(first, second, assumptions=assumptions, timeout=deadline.remaining())
         row, column = divmod(position, left.cols)
-        if verdict.holds is not True:
-            return replace(
-                verdict,
-                detail=f"entry ({row + 1}, {column + 1}): {verdict.detail}".strip(": "),
-                seconds=time.perf_counter() - started,
-            )
-        methods.append(verdict)
-    confidence = min((verdict.confidence or 0.0) for verdict in methods) if methods else 1.0
-    method = "entrywise " + ", ".join(sorted({verdict.method for verdict in methods}))
-    return Verdict(True, method, confidence=confidence, seconds=time.perf_counter() - started)
+        verdict = replace(verdict, detail=f"entry ({row + 1}, {column + 1}): {verdict.detail}".strip(": "))
+        if verdict.holds is False:
+            return replace(verdict, seconds=time.perf_counter() - started)
+        verdicts.append(verdict)
+    for verdict in verdicts:
+        if verdict.holds is None and not verdict.probable:
+            return replace(verdict, seconds=time.perf_counter() - started)
+    method = "entrywise " + ", ".join(sorted({verdict.method for verdict in verdicts}))
+    probable = [verdict for verdict in verdicts if verdict.probable]
+    if probable:
+        confidence = min(verdict.confidence or 0.0 for verdict in probable)
+        return Verdict(
+            None, method, probable[0].detail, confidence, probable=True, seconds=time.perf_counter() - started
+        )
+    return Verdict(True, method, confidence=1.0, seconds=time.perf_counter() - started)
+
+
+def _with_domain(verdict: Verdict, left: sp.Basic, right: sp.Basic) -> Verdict:
+    """An identity (or a probable one) says where both sides are defined when they differ in that."""
+    if verdict.holds is False or (verdict.holds is None and not verdict.probable):
+        return verdict
+    if _tree_size(left, 600) + _tree_size(right, 600) >= 600:
+        return verdict
+    try:
+        with time_limit(0.2):
+            note = domain_note(left, right)
+    except (BudgetExceeded, RecursionError):
+        return verdict
+    if not note:
+        return verdict
+    return replace(verdict, detail=f"{verdict.detail}; {note}" if verdict.detail else note)
 
 
 def _decide(
     left: sp.Basic, right: sp.Basic, assumptions: Assumptions, deadline: Deadline, probes: int, seed: int
 ) -> Verdict:
-    context = Context.from_assumptions(assumptions)
     if left == right:
         return Verdict(True, "structural", confidence=1.0)
-
     left, right, float_verdict, float_note = _float_policy(left, right)
     if float_verdict is not None:
         return float_verdict
-
     symbolic_left = with_declared_assumptions(left, assumptions)
     symbolic_right = with_declared_assumptions(right, assumptions)
-    small = _tree_size(symbolic_left) + _tree_size(symbolic_right) <= MAX_TREE_SIZE
-    difference: sp.Basic | None = None
-    if small:
-        try:
-            with time_limit(deadline.share(0.4, floor=0.05)):
-                normal_left = normal_form(symbolic_left, context)
-                normal_right = normal_form(symbolic_right, context)
-                if normal_left == normal_right:
-                    return Verdict(True, "structural" + float_note, confidence=1.0)
-                difference = normal_left - normal_right
-                if rational_zero(difference):
-                    return Verdict(True, "normal form" + float_note, confidence=1.0)
-        except BudgetExceeded:
-            if deadline.expired():
-                raise
+    verdict = _ladder(symbolic_left, symbolic_right, left, right, assumptions, deadline, probes, seed)
+    if float_note:
+        verdict = replace(verdict, method=verdict.method + float_note)
+    return _with_domain(verdict, symbolic_left, symbolic_right)
+
+
+def _normal_difference(
+    left: sp.Basic, right: sp.Basic, context: Context, deadline: Deadline
+) -> tuple[sp.Basic | None, sp.Basic | None, Verdict | None]:
+    """(difference of the normal forms, its exact constant value if it has one, a verdict if decided)."""
+    try:
+        with time_limit(deadline.share(0.4, floor=0.05)):
+            normal_left = normal_form(left, context)
+            normal_right = normal_form(right, context)
+            if normal_left == normal_right:
+                return None, None, Verdict(True, "structural", confidence=1.0)
+            difference = normal_left - normal_right
+            if rational_zero(difference):
+                return difference, sp.S.Zero, Verdict(True, "normal form", confidence=1.0)
+            constant = constant_difference(difference)
+            if constant is not None and constant.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                constant = None
+            if constant == 0:
+                return difference, constant, Verdict(True, "normal form", confidence=1.0)
+            return difference, constant, None
+    except BudgetExceeded:
+        if deadline.expired():
+            raise
+        return None, None, None
+
+
+def _ladder(
+    symbolic_left: sp.Basic,
+    symbolic_right: sp.Basic,
+    left: sp.Basic,
+    right: sp.Basic,
+    assumptions: Assumptions,
+    deadline: Deadline,
+    probes: int,
+    seed: int,
+) -> Verdict:
+    context = Context.from_assumptions(assumptions)
+    difference = constant = None
+    if _tree_size(symbolic_left) + _tree_size(symbolic_right) <= MAX_TREE_SIZE:
+        difference, constant, verdict = _normal_difference(symbolic_left, symbolic_right, context, deadline)
+        if verdict is not None:
+            return verdict
 
     # the normal form differentiates cleverly; probing needs the derivatives carried out plainly
     left, right = evaluate_derivatives(left), evaluate_derivatives(right)
     outcome = _probe(left, right, assumptions, deadline, probes, seed)
     if outcome.counterexample is not None:
-        return Verdict(
-            False,
-            "numeric probe",
-            "a point where the two sides differ",
-            counterexample=outcome.counterexample,
-        )
+        how = "exact evaluation" if outcome.counterexample.lhs and outcome.exact else "numeric probe"
+        return Verdict(False, how, "a point where the two sides differ", counterexample=outcome.counterexample)
+    if constant is not None and constant.is_Rational:
+        return Verdict(False, "normal form", f"the two sides differ by exactly {constant} wherever both are defined")
 
+    real = not (left.has(sp.I) or right.has(sp.I))
     if difference is not None:
-        split = _case_split(difference, context, deadline)
+        split = _case_split(difference, context, deadline, real)
         if split is not None:
-            return Verdict(True, split + float_note, confidence=1.0)
+            return Verdict(True, split, confidence=1.0)
+        parameter = _integer_polynomial(difference, assumptions, context, deadline)
+        if parameter is not None:
+            return parameter
 
     if difference is None:
         difference = symbolic_left - symbolic_right
+    numbers = None
     if not difference.free_symbols:
-        constant = _constant_verdict(difference, deadline)
-        if constant is not None and (constant.holds is False or constant.proved):
-            return constant
-    remaining = deadline.remaining()
-    if (remaining is None or remaining > 0.05) and not high_degree(difference):
-        try:
-            method = run_isolated(_isolated_simplify, (difference,), deadline.share(0.7, floor=0.05))
-        except BudgetExceeded:
-            method = None
-        except RuntimeError as error:
-            method = None
-            outcome.notes.append(f"simplify failed: {error}")
-        if method is not None:
-            return Verdict(True, method + float_note, confidence=1.0)
-    if not difference.free_symbols and constant is not None:
-        return constant
+        numbers = _constant_verdict(symbolic_left, symbolic_right, deadline)
+        if numbers is not None and numbers.holds is not None:
+            return numbers
+    method = _simplify(difference, deadline, outcome)
+    if method is not None:
+        return Verdict(True, method, confidence=1.0)
+    if numbers is not None:
+        return numbers
+    return _from_probing(outcome, probes)
 
+
+def _simplify(difference: sp.Basic, deadline: Deadline, outcome: ProbeOutcome) -> str | None:
+    remaining = deadline.remaining()
+    if (remaining is not None and remaining <= 0.05) or high_degree(difference):
+        return None
+    try:
+        return run_isolated(_isolated_simplify, (difference,), deadline.share(0.7, floor=0.05))
+    except BudgetExceeded:
+        return None
+    except RuntimeError as error:
+        outcome.notes.append(f"simplify failed: {error}")
+        return None
+
+
+def _from_probing(outcome: ProbeOutcome, probes: int) -> Verdict:
+    """What probing alone can say: unsupported, undecided, or probably equal (never True)."""
     if outcome.unsupported:
         return Verdict(None, "unsupported", f"cannot evaluate numerically: {outcome.unsupported}")
-    if outcome.agreed >= min(8, probes):
+    if outcome.interrupted:
         return Verdict(
-            True,
-            "numeric probe" + float_note,
-            f"agreed at {outcome.agreed} random points to 30 digits "
-            f"({outcome.skipped_nonreal + outcome.skipped_undefined} points skipped outside the common real domain)",
+            None,
+            "timeout",
+            f"probing did not finish within the budget ({outcome.agreed} points agreed); no proof found",
+        )
+    if outcome.agreed >= min(8, probes):
+        skipped = outcome.skipped_nonreal + outcome.skipped_undefined
+        where = []
+        if outcome.exact:
+            where.append(f"{outcome.exact} exactly")
+        if outcome.breakpoints:
+            where.append(f"{outcome.breakpoints} at breakpoints")
+        digits = max(outcome.digits, 30)
+        return Verdict(
+            None,
+            "numeric probe",
+            f"probably equal: agreed at {outcome.agreed} points ({', '.join(where) or 'none exactly'}; others to "
+            f"{digits} digits; {skipped} skipped outside the common real domain); not a proof",
             confidence=outcome.confidence,
+            probable=True,
         )
     return Verdict(
         None,
@@ -369,18 +459,37 @@ def _probe(
     except BudgetExceeded:
         if deadline.expired():
             raise
-        outcome = ProbeOutcome()
+        outcome = ProbeOutcome(interrupted=True)
         outcome.notes.append("probing ran out of its share of the time")
         return outcome
 
 
-def _case_split(difference: sp.Basic, context: Context, deadline: Deadline, depth: int = 0) -> str | None:
-    """Prove ``difference == 0`` by splitting on deltas and signs, normalising each case."""
+def _breakpoint_cases(expr: sp.Basic) -> list[sp.Basic] | None:
+    """Split at the first linear breakpoint ``x = r`` of an Abs, Max/Min, sign, Heaviside or Piecewise."""
+    for symbol, root in linear_roots(expr):
+        beyond = helper_symbol(f"beyond_{symbol}", positive=True)
+        return [expr.xreplace({symbol: root + beyond}), expr.xreplace({symbol: root - beyond}), expr.subs(symbol, root)]
+    return None
+
+
+def _vacuous(case: sp.Basic, real: bool) -> bool:
+    """A case where the two sides are never compared: one is undefined, or (on the real domain) not real."""
+    if case.has(sp.zoo, sp.nan):
+        return True
+    return real and case.is_extended_real is False
+
+
+def _case_split(
+    difference: sp.Basic, context: Context, deadline: Deadline, real: bool = True, depth: int = 0
+) -> str | None:
+    """Prove ``difference == 0`` by splitting on deltas, breakpoints and signs, normalising each case."""
     if depth > 3:
         return None
     for splitter, name in (
         (lambda e: delta_cases(e, context), "case split on i = k"),
+        (_breakpoint_cases, "case split at breakpoints"),
         (sign_cases, "case split on signs"),
+        (lambda e: sign_cases(e, branches=real), "case split on signs"),
     ):
         cases = splitter(difference)
         if cases is None:
@@ -388,14 +497,45 @@ def _case_split(difference: sp.Basic, context: Context, deadline: Deadline, dept
         try:
             with time_limit(deadline.share(0.3, floor=0.05)):
                 for case in cases:
-                    normal = normal_form(case, context)
-                    if rational_zero(normal):
+                    if _vacuous(case, real):
                         continue
-                    if _case_split(normal, context, deadline, depth + 1) is None:
+                    normal = normal_form(case, context)
+                    if rational_zero(normal) or _vacuous(normal, real):
+                        continue
+                    if _case_split(normal, context, deadline, real, depth + 1) is None:
                         return None
         except BudgetExceeded:
             if deadline.expired():
                 raise
             return None
         return name
+    return None
+
+
+def _integer_polynomial(
+    difference: sp.Basic, assumptions: Assumptions, context: Context, deadline: Deadline
+) -> Verdict | None:
+    """A polynomial of degree ≤ d in an integer parameter, zero at d + 1 values of it, is zero."""
+    try:
+        with time_limit(deadline.share(0.3, floor=0.05)):
+            for parameter in integer_parameters(difference, assumptions.symbolic_bounds):
+                degree = degree_bound(difference, frozenset({parameter}))
+                if degree is None or degree > MAX_DEGREE or degree == 0:
+                    continue
+                values = range(1, degree + 2)
+                for value in values:
+                    case = instance(difference, parameter, value)
+                    if case.has(sp.Sum) or not rational_zero(normal_form(case, context)):
+                        break
+                else:
+                    return Verdict(
+                        True,
+                        f"polynomial identity in {parameter}",
+                        f"a polynomial of degree at most {degree} in {parameter}, zero at {parameter} = "
+                        f"{values[0]}..{values[-1]}",
+                        confidence=1.0,
+                    )
+    except BudgetExceeded:
+        if deadline.expired():
+            raise
     return None

@@ -12,13 +12,23 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from typing import Any
 
 import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-__all__ = ["Undefined", "Unsupported", "evaluate", "is_real_value", "random_function"]
+__all__ = [
+    "NotRational",
+    "Undefined",
+    "Unsupported",
+    "evaluate",
+    "evaluate_with_range",
+    "exact",
+    "is_real_value",
+    "random_function",
+]
 
 MAX_SUM_TERMS = 20_000
 
@@ -301,28 +311,79 @@ class _Evaluator:
             bindings.append((variable, self._integer(lower), self._integer(upper)))
         count = 1
         for _, lower, upper in bindings:
-            count *= max(0, upper - lower + 1)
+            count *= abs(upper - lower + 1)
         if count > MAX_SUM_TERMS:
             raise Unsupported(f"a sum of {count} terms is too long to evaluate numerically")
 
-        def terms(level: int, values: dict[sp.Symbol, int]) -> Any:
+        def terms(level: int, values: dict[sp.Symbol, int]) -> list[tuple[Any, int]]:
+            """(term, +1 or -1): a reversed range counts negatively (SymPy's Karr convention)."""
             if level == len(bindings):
                 inner = _Evaluator(self.point, self.dps, self.on_missing, self.functions, self.strict_real)
                 for variable, value in values.items():
                     inner.point[variable] = mpmath.mpf(value)
-                return [inner.value(body)]
+                return [(inner.value(body), 1)]
             variable, lower, upper = bindings[level]
             collected = []
-            for value in range(lower, upper + 1):
-                collected.extend(terms(level + 1, {**values, variable: value}))
+            for value, sign in karr_range(lower, upper):
+                collected.extend(
+                    (term, inner_sign * sign) for term, inner_sign in terms(level + 1, {**values, variable: value})
+                )
             return collected
 
-        for term in terms(0, {}):
+        for term, sign in terms(0, {}):
             if isinstance(expr, sp.Sum):
-                total += term
+                total += term if sign > 0 else -term
             else:
-                total *= term
+                total *= term if sign > 0 else 1 / term
         return total
+
+
+def karr_range(lower: int, upper: int) -> list[tuple[int, int]]:
+    """The terms of ``Σ_{j=lower}^{upper}`` with their signs, as SymPy defines a sum (Karr's convention):
+    empty when ``upper = lower − 1``, and ``−Σ_{upper+1}^{lower−1}`` when the range is reversed further."""
+    if upper >= lower - 1:
+        return [(value, 1) for value in range(lower, upper + 1)]
+    return [(value, -1) for value in range(upper + 1, lower)]
+
+
+_SATURATING = (sp.tanh, sp.coth, sp.sech, sp.csch, sp.erf, sp.erfc)
+"""Functions that approach a constant exponentially in their argument: a difference hidden behind
+them (``tanh(1000) = 1 − 2e^{−2000}``) needs digits in proportion to the argument."""
+
+
+def evaluate_with_range(
+    expr: sp.Basic,
+    point: Mapping[Any, Any],
+    *,
+    dps: int = 30,
+    on_missing: Callable[[sp.Basic], Any] | None = None,
+    strict_real: bool = False,
+) -> tuple[Any, int]:
+    """The value of ``expr`` and the number of decimal digits a comparison needs to see every part of it.
+
+    The digits are, for each sum, the spread of the magnitudes of its terms (``x + 10^{-35}`` needs
+    35 more digits than ``x``, ``x + e^{-10^4}`` 4343 more), and, for functions that saturate
+    (tanh, erf, ...), about ``0.87 |a|`` for an argument ``a`` (``tanh(a) − 1 ≈ −2e^{−2a}``).
+    """
+    if not isinstance(expr, sp.Basic):
+        raise TypeError(f"evaluate() takes a SymPy expression, not {type(expr).__name__}")
+    with mpmath.workdps(dps):
+        evaluator = _Evaluator(point, dps, on_missing, {}, strict_real)
+        try:
+            value = evaluator.value(expr)
+        except (ZeroDivisionError, OverflowError) as error:
+            raise Undefined(str(error)) from None
+        needed = 0.0
+        for node in evaluator.memo:
+            if node.is_Add:
+                sizes = [abs(evaluator.memo[term]) for term in node.args if term in evaluator.memo]
+                sizes = [size for size in sizes if size != 0]
+                if len(sizes) > 1:
+                    needed = max(needed, float(mpmath.log10(max(sizes)) - mpmath.log10(min(sizes))))
+            elif isinstance(node, _SATURATING) and node.args[0] in evaluator.memo:
+                scale = float(abs(mpmath.re(evaluator.memo[node.args[0]])))
+                needed = max(needed, 0.87 * scale * (scale + 1 if isinstance(node, (sp.erf, sp.erfc)) else 1))
+    return value, int(min(needed, 1e6)) + 1
 
 
 def evaluate(
@@ -350,3 +411,180 @@ def evaluate(
             return evaluator.value(expr)
         except (ZeroDivisionError, OverflowError) as error:
             raise Undefined(str(error)) from None
+
+
+# --------------------------------------------------------------------------- exact rationals
+
+
+class NotRational(ValueError):
+    """The expression is not a rational number at this point (or would be too large to compute)."""
+
+
+_MAX_EXPONENT = 4096
+_MAX_BITS = 200_000
+
+
+def exact(
+    expr: sp.Basic, point: Mapping[Any, Fraction], *, on_missing: Callable[[sp.Basic], Fraction] | None = None
+) -> Fraction:
+    """The exact rational value of ``expr`` at a rational ``point``, or :class:`NotRational`.
+
+    Rational arithmetic, integer powers, absolute values, signs, floors, Max/Min, Piecewise and
+    deltas are exact, so a difference of 10^{-30}, or of x^{500} beside (x + 1)^{1000}, is seen
+    whatever its size. :class:`Undefined` where there is no value (a pole), as :func:`evaluate`.
+    """
+    return _Exact(point, on_missing).value(expr)
+
+
+class _Exact:
+    def __init__(self, point: Mapping[Any, Fraction], on_missing: Callable[[sp.Basic], Fraction] | None) -> None:
+        self.point = dict(point)
+        self.on_missing = on_missing
+        self.memo: dict[sp.Basic, Fraction] = {}
+
+    def value(self, expr: sp.Basic) -> Fraction:
+        cached = self.memo.get(expr)
+        if cached is None:
+            cached = self._dispatch(expr)
+            if cached.numerator.bit_length() + cached.denominator.bit_length() > _MAX_BITS:
+                raise NotRational("too large to compute exactly")
+            self.memo[expr] = cached
+        return cached
+
+    def _integer(self, expr: sp.Basic) -> int:
+        value = self.value(expr)
+        if value.denominator != 1:
+            raise Undefined(f"index {expr} = {value} is not an integer")
+        return value.numerator
+
+    def _lookup(self, key: Any, atom: sp.Basic) -> Fraction:
+        if key in self.point:
+            return self.point[key]
+        if self.on_missing is None:
+            raise NotRational(f"no exact value for {atom}")
+        value = self.on_missing(atom)
+        self.point[key] = value
+        return value
+
+    def _dispatch(self, expr: sp.Basic) -> Fraction:
+        if expr.is_Rational:
+            return Fraction(int(expr.p), int(expr.q))
+        if isinstance(expr, sp.Symbol):
+            return self._lookup(expr, expr)
+        if isinstance(expr, sp.Indexed):
+            indices = tuple(self._integer(index) for index in expr.indices)
+            return self._lookup((expr.base, indices), sp.Indexed(expr.base, *indices))
+        if expr.is_Add:
+            return sum((self.value(term) for term in expr.args), Fraction(0))
+        if expr.is_Mul:
+            product = Fraction(1)
+            for factor in expr.args:
+                product *= self.value(factor)
+            return product
+        if expr.is_Pow:
+            return self._power(expr)
+        if isinstance(expr, sp.Abs):
+            return abs(self.value(expr.args[0]))
+        if isinstance(expr, sp.sign):
+            value = self.value(expr.args[0])
+            return Fraction((value > 0) - (value < 0))
+        if isinstance(expr, sp.Heaviside):
+            value = self.value(expr.args[0])
+            if value == 0:
+                return self.value(expr.args[1]) if len(expr.args) > 1 else Fraction(1, 2)
+            return Fraction(int(value > 0))
+        if isinstance(expr, (sp.floor, sp.ceiling)):
+            value = self.value(expr.args[0])
+            floored = value.numerator // value.denominator
+            return Fraction(floored if isinstance(expr, sp.floor) or value.denominator == 1 else floored + 1)
+        if isinstance(expr, (sp.Max, sp.Min)):
+            values = [self.value(argument) for argument in expr.args]
+            return max(values) if isinstance(expr, sp.Max) else min(values)
+        if isinstance(expr, sp.KroneckerDelta):
+            return Fraction(int(self.value(expr.args[0]) == self.value(expr.args[1])))
+        if isinstance(expr, sp.Piecewise):
+            for piece, condition in expr.args:
+                if self._truth(condition):
+                    return self.value(piece)
+            raise Undefined("no branch of the Piecewise applies here")
+        if isinstance(expr, (sp.factorial, sp.binomial)):
+            return self._combinatorial(expr)
+        if isinstance(expr, (sp.Sum, sp.Product)):
+            return self._reduction(expr)
+        raise NotRational(f"{type(expr).__name__} is not evaluated exactly")
+
+    def _power(self, expr: sp.Pow) -> Fraction:
+        base_expr, exponent_expr = expr.args
+        if not exponent_expr.is_Integer:
+            exponent = self.value(exponent_expr)
+            if exponent.denominator != 1:
+                raise NotRational(f"{expr} is a root")
+            exponent_value = exponent.numerator
+        else:
+            exponent_value = int(exponent_expr)
+        base = self.value(base_expr)
+        size = base.numerator.bit_length() + base.denominator.bit_length()
+        if abs(base) not in (0, 1) and (abs(exponent_value) > _MAX_EXPONENT or abs(exponent_value) * size > _MAX_BITS):
+            raise NotRational("a power too large to compute exactly")
+        if base == 0 and exponent_value < 0:
+            raise Undefined(f"{expr}: division by zero")
+        if base == 0 and exponent_value == 0 and not exponent_expr.is_Integer:
+            raise Undefined(f"{expr}: 0 to a non-positive power")
+        return base**exponent_value
+
+    def _combinatorial(self, expr: sp.Basic) -> Fraction:
+        import math
+
+        arguments = [self.value(argument) for argument in expr.args]
+        if any(argument.denominator != 1 for argument in arguments):
+            raise NotRational(f"{expr} at a non-integer")
+        values = [argument.numerator for argument in arguments]
+        if any(abs(value) > 5000 for value in values):
+            raise NotRational(f"{expr} is too large to compute exactly")
+        if isinstance(expr, sp.factorial):
+            if values[0] < 0:
+                raise Undefined(f"Γ has a pole at {values[0] + 1}")
+            return Fraction(math.factorial(values[0]))
+        n, k = values
+        if n < 0:
+            raise NotRational("a binomial coefficient of a negative integer")  # Γ poles: left to mpmath
+        return Fraction(math.comb(n, k) if 0 <= k <= n else 0)
+
+    def _truth(self, condition: sp.Basic) -> bool:
+        if condition is sp.true or condition is sp.false:
+            return condition is sp.true
+        if isinstance(condition, (sp.And, sp.Or)):
+            verdicts = (self._truth(argument) for argument in condition.args)
+            return all(verdicts) if isinstance(condition, sp.And) else any(verdicts)
+        if isinstance(condition, sp.Not):
+            return not self._truth(condition.args[0])
+        if isinstance(condition, sp.Rel):
+            left, right = self.value(condition.lhs), self.value(condition.rhs)
+            return {
+                sp.Eq: left == right,
+                sp.Ne: left != right,
+                sp.StrictGreaterThan: left > right,
+                sp.GreaterThan: left >= right,
+                sp.StrictLessThan: left < right,
+                sp.LessThan: left <= right,
+            }[type(condition)]
+        raise NotRational(f"cannot decide the condition {condition} exactly")
+
+    def _reduction(self, expr: sp.Sum | sp.Product) -> Fraction:
+        (variable, lower, upper), *rest = expr.limits
+        body = expr.func(expr.function, *rest) if rest else expr.function
+        lower_value, upper_value = self._integer(lower), self._integer(upper)
+        if abs(upper_value - lower_value) > MAX_SUM_TERMS:
+            raise NotRational("too many terms to evaluate exactly")
+        total = Fraction(0) if isinstance(expr, sp.Sum) else Fraction(1)
+        for value, sign in karr_range(lower_value, upper_value):
+            inner = _Exact({**self.point, variable: Fraction(value)}, self.on_missing)
+            term = inner.value(body)
+            self.point.update((key, item) for key, item in inner.point.items() if key is not variable)
+            if isinstance(expr, sp.Sum):
+                total += term * sign
+            else:
+                if term == 0 and sign < 0:
+                    raise Undefined("a reversed product divides by zero")
+                total *= term if sign > 0 else 1 / term
+        return total

@@ -25,6 +25,7 @@ __all__ = [
     "Context",
     "canonical_dummies",
     "canonical_even_powers",
+    "constant_difference",
     "decide",
     "declared_variant",
     "delta_cases",
@@ -478,11 +479,13 @@ def delta_cases(expr: sp.Basic, context: Context) -> list[sp.Basic] | None:
     return None
 
 
-def sign_cases(expr: sp.Basic) -> list[sp.Basic] | None:
+def sign_cases(expr: sp.Basic, branches: bool = False) -> list[sp.Basic] | None:
     """Split on the sign of a real symbol inside Abs/Max/Min/Heaviside/sign/Piecewise conditions.
 
     ``Abs(z)`` becomes ``t`` and ``-t`` with ``t > 0`` in the two cases, which turns the stable
-    forms of BCE-with-logits and the Leaky-ReLU derivative into ordinary algebra.
+    forms of BCE-with-logits and the Leaky-ReLU derivative into ordinary algebra. With
+    ``branches``, symbols under a root, a non-integer power or a logarithm are split on as well
+    (``sqrt(-t) = i sqrt(t)`` is then explicit).
     """
     candidates: list[sp.Symbol] = []
     for node in sp.preorder_traversal(expr):
@@ -491,6 +494,14 @@ def sign_cases(expr: sp.Basic) -> list[sp.Basic] | None:
         elif isinstance(node, sp.Piecewise):
             for _, condition in node.args:
                 candidates.extend(s for s in condition.free_symbols if s.is_extended_real and s.is_Symbol)
+        elif branches and (
+            (node.is_Pow and not node.args[1].is_integer) or (isinstance(node, sp.log) and len(node.args) == 1)
+        ):
+            candidates.extend(
+                s
+                for s in sorted(node.args[0].free_symbols, key=str)
+                if s.is_extended_real and s.is_Symbol and not s.is_nonnegative and not s.is_nonpositive
+            )
     for symbol in dict.fromkeys(candidates):
         positive = helper_symbol(f"positive_{symbol}", positive=True)
         return [expr.subs(symbol, positive), expr.subs(symbol, -positive), expr.subs(symbol, 0)]
@@ -695,6 +706,41 @@ def rational_zero(expr: sp.Basic) -> bool:
     if numerator == 0:
         return True
     return sp.expand(numerator) == 0 or sp.cancel(together) == 0
+
+
+def constant_difference(expr: sp.Basic) -> sp.Basic | None:
+    """The exact constant ``expr`` reduces to by rational-function cancellation, or None.
+
+    ``(x + 10^{20})^2 − 10^{40} − 2·10^{20} x − (x^2 + 1)`` is −1: a difference that is already
+    known exactly, which refutes an identity without any probing.
+    """
+    if not expr.free_symbols:
+        return expr
+    if high_degree(expr):
+        return _polynomial_constant(expr)
+    together = sp.together(expr)
+    numerator, denominator = sp.fraction(together)
+    numerator = sp.expand(numerator)
+    if numerator.free_symbols:
+        return None
+    denominator = sp.expand(denominator)
+    if denominator.free_symbols or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _polynomial_constant(expr: sp.Basic, limit: int = 2000) -> sp.Basic | None:
+    """A univariate polynomial of high degree, compared coefficient by coefficient (``(x+1)^{1000}``)."""
+    symbols = [symbol for symbol in expr.free_symbols if isinstance(symbol, sp.Symbol)]
+    if len(symbols) != 1 or not expr.is_polynomial(symbols[0]):
+        return None
+    degrees = [int(node.args[1]) for node in sp.preorder_traversal(expr) if node.is_Pow and node.args[1].is_Integer]
+    if max(degrees, default=0) > limit:
+        return None
+    polynomial = sp.Poly(expr, symbols[0])
+    if polynomial.degree() > 0:
+        return None
+    return polynomial.as_expr()
 
 
 def atoms_of(expr: sp.Basic, kinds: Iterable[type]) -> set[sp.Basic]:

@@ -12,6 +12,16 @@ closes:
   produces a false counterexample, and a 1e-17 discrepancy is not hidden by double rounding).
 * **Special points.** Besides generic points, small integers, halves and thirds are mixed in: they
   are where ``(a^b)^c ≠ a^{bc}`` or ``sqrt(x^2) ≠ x`` show up with real values.
+* **Where differences hide.** Magnitudes are spread over many orders (10⁻⁹ to 10⁹); integer
+  parameters and sizes such as K are drawn far beyond 6, with the edges of index ranges; and every
+  breakpoint of a Piecewise, Abs, Max/Min, floor/ceiling, sign or Heaviside is visited, with both
+  sides of it and the middle of every interval between two (:mod:`symcheck.breakpoints`).
+* **Exactness of the values.** Where both sides are rational at a rational point, they are computed
+  exactly, so a difference of 10⁻³⁰ is seen; otherwise the precision is raised until it covers the
+  spread of magnitudes inside the expression (``sin(x + 10⁻³⁵)`` needs 35 more digits than ``sin x``).
+
+The points are fixed by the seed and the expressions, never by how many were evaluated before a
+deadline: a probe cut short by its deadline says so (``interrupted``) and accepts nothing.
 
 Semantics: without the imaginary unit and with real symbols, two expressions are compared only
 where both have *real* values. At generic points intermediate results follow principal branches
@@ -20,7 +30,7 @@ equality); at lattice points every intermediate value must be real, because ther
 conventions, not mathematics, would decide. That is how a student's ``log(a^2 b) = 2 log a + log b``
 is read on the real domain. With complex symbols or an explicit ``I``, complex values are compared.
 
-Probing can refute outright. It can only accept with a stated confidence: it never proves.
+Probing can refute outright. It never proves: agreement at every point is "probably equal".
 """
 
 from __future__ import annotations
@@ -33,9 +43,10 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from symcheck.breakpoints import breakpoints, critical_expressions, probe_values
 from symcheck.budget import Deadline
 from symcheck.model import Assumptions, Domain
-from symcheck.mpeval import Undefined, Unsupported, evaluate, is_real_value
+from symcheck.mpeval import NotRational, Undefined, Unsupported, evaluate, evaluate_with_range, exact, is_real_value
 from symcheck.results import Counterexample
 
 __all__ = ["ProbeOutcome", "probe"]
@@ -51,6 +62,15 @@ _SPECIAL_REAL = [Fraction(n) for n in (-3, -2, -1, 1, 2, 3)] + [
 ]
 _SPECIAL_POSITIVE = [Fraction(1, 2), Fraction(1), Fraction(2), Fraction(3), Fraction(1, 3), Fraction(5, 2)]
 _SPECIAL_UNIT = [Fraction(1, 2), Fraction(1, 4), Fraction(3, 4), Fraction(1, 10), Fraction(9, 10)]
+_SCALES = (1.0, 1.0, 1e3, 1.0, 1e-3, 6.0, 1e6, 1.0, 1e-6, 1.0, 1e9, 1e-9)
+"""The scale of generic real draws, by point number: most near 1, others spread over 18 orders."""
+_WIDE_POSITIVE_INTEGERS = (7, 8, 10, 12, 17, 25, 50, 100, 1000)
+_WIDE_SIZES = (7, 9, 12, 20)
+"""Sizes such as K beyond the instances 2..6, so that a difference carrying ∏(K − m, m = 1..6) shows."""
+MAX_DIGITS = 20_000
+"""The most digits a comparison at an ordinary point may raise its precision to."""
+MAX_DIGITS_SPREAD = 400
+"""The most at a point of extreme magnitude (10⁶, 10⁹), where e^{−|z|} makes every sum span 10⁸ digits."""
 
 
 @dataclass
@@ -65,6 +85,15 @@ class ProbeOutcome:
     unsupported: str | None = None
     complex_semantics: bool = False
     notes: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    """The deadline stopped probing before every planned point was tried: nothing may be concluded
+    from the agreements (more time must not turn "undecided" into "probably equal")."""
+    exact: int = 0
+    """Points where both sides were compared exactly, as rationals."""
+    breakpoints: int = 0
+    """Points placed at or around breakpoints."""
+    digits: int = 0
+    """The most digits any comparison needed."""
 
     @property
     def confidence(self) -> float:
@@ -74,10 +103,17 @@ class ProbeOutcome:
 
 
 def _fraction(number: float, digits: int = 4) -> Fraction:
-    """A short exact rational close to ``number`` (so counterexamples read well and are exact)."""
+    """A short exact rational close to ``number`` (so counterexamples read well and are exact).
+
+    Four significant digits, whatever the magnitude (1.234e-7 and 1.234e9 as well as 1.234).
+    """
     if number == 0:
         return Fraction(0)
-    return Fraction(round(number, digits)).limit_denominator(10**digits) or Fraction(1, 10**digits)
+    import math
+
+    exponent = math.floor(math.log10(abs(number)))
+    scale = Fraction(10) ** (exponent - digits + 1)
+    return Fraction(round(Fraction(number) / scale)) * scale or scale
 
 
 class _Inadmissible(Exception):
@@ -113,7 +149,7 @@ class _Sampler:
             return Domain.REAL
         return Domain.COMPLEX
 
-    def draw(self, domain: Domain, special: bool, scale: float = 1.0) -> Fraction | complex:
+    def draw(self, domain: Domain, special: bool, scale: float = 1.0, wide: bool = False) -> Fraction | complex:
         rng = self.rng
         if domain is Domain.REAL or domain is Domain.NONZERO:
             if special:
@@ -131,11 +167,18 @@ class _Sampler:
         if domain is Domain.NEGATIVE:
             return -(rng.choice(_SPECIAL_POSITIVE) if special else _fraction(2.0 ** rng.uniform(-3, 3) * scale))
         if domain is Domain.UNIT_INTERVAL:
-            return rng.choice(_SPECIAL_UNIT) if special else _fraction(rng.uniform(0.001, 0.999)) or Fraction(1, 3)
+            if special:
+                return rng.choice(_SPECIAL_UNIT)
+            if scale < 1e-2:  # near the ends of (0, 1)
+                edge = Fraction(1, 10 ** rng.randint(3, 9))
+                return edge if rng.random() < 0.5 else 1 - edge
+            return _fraction(rng.uniform(0.001, 0.999)) or Fraction(1, 3)
         if domain is Domain.INTEGER:
+            if wide:
+                return Fraction(rng.choice(_WIDE_POSITIVE_INTEGERS) * rng.choice((-1, 1)))
             return Fraction(rng.randint(-5, 5))
         if domain is Domain.POSITIVE_INTEGER:
-            return Fraction(rng.randint(1, 6))
+            return Fraction(rng.choice(_WIDE_POSITIVE_INTEGERS) if wide else rng.randint(1, 6))
         if domain is Domain.COMPLEX:
             real = self.draw(Domain.REAL, special)
             imaginary = self.draw(Domain.REAL, False)
@@ -164,8 +207,9 @@ def _show(value: Fraction | complex | int) -> str:
     return str(Fraction(value))
 
 
-def _show_mp(value: Any) -> str:
-    return mpmath.nstr(value, 15)
+def _show_mp(value: Any, digits: int = 15) -> str:
+    with mpmath.workdps(digits + 5):
+        return mpmath.nstr(+value, digits)
 
 
 class _Point:
@@ -175,13 +219,16 @@ class _Point:
         self.sampler = sampler
         self.values: dict[Any, Any] = {}
         self.shown: dict[str, str] = {}
+        self.fractions: dict[Any, Fraction] = {}
         special = number % 2 == 1
-        scale = 1.0 if number % 5 else 6.0
+        scale = 1.0 if special else _SCALES[(number // 2) % len(_SCALES)]
+        wide = number % 3 == 2
         # bounds first (K), then index symbols within their ranges, then everything else
         bounds = [b for b in assumptions.symbolic_bounds if b in atoms or self._bound_needed(b, atoms, assumptions)]
         instances = list(assumptions.instances) or [3]
         for bound in bounds:
-            value = instances[number % len(instances)]
+            sizes = _WIDE_SIZES if wide else instances
+            value = sizes[(number // 3) % len(sizes)] if wide else instances[number % len(instances)]
             self._set(bound, Fraction(value))
         index_symbols = [r.index for r in assumptions.indices if r.index in atoms]
         distinct = {frozenset(pair) for pair in assumptions.distinct}
@@ -197,15 +244,30 @@ class _Point:
                 raise _Inadmissible(f"no value of {index} in {lower}..{upper} differs from the others")
             if position > 0 and number % 3 == 0 and int(self.values[index_symbols[0]]) in choices:
                 value = int(self.values[index_symbols[0]])  # deliberately equal indices (i = k)
+            elif number % 4 in (1, 2) and position == 0:
+                value = choices[0] if number % 4 == 1 else choices[-1]  # the edges of the range
             else:
                 value = sampler.rng.choice(choices)
             self._set(index, Fraction(value))
         for atom in sorted(atoms - set(self.values), key=str):
             if isinstance(atom, sp.Symbol):
-                self._set(atom, sampler.draw(sampler.domain(atom), special, scale))
+                self._set(atom, sampler.draw(sampler.domain(atom), special, scale, wide))
         self.special = special
         self.scale = scale
+        self.wide = wide
         self.assumptions = assumptions
+        self.number = number
+
+    def moved(self, symbol: sp.Symbol, value: Fraction) -> _Point:
+        """This point with ``symbol`` set to ``value`` (a breakpoint probe); entries drawn later are shared."""
+        clone = object.__new__(_Point)
+        clone.__dict__.update(self.__dict__)
+        clone.values = dict(self.values)
+        clone.shown = dict(self.shown)
+        clone.fractions = dict(self.fractions)
+        clone.special = False
+        clone._set(symbol, value)
+        return clone
 
     @staticmethod
     def _bound_needed(bound: sp.Basic, atoms: set[sp.Basic], assumptions: Assumptions) -> bool:
@@ -216,6 +278,16 @@ class _Point:
     def _set(self, atom: sp.Basic, value: Fraction | complex) -> None:
         self.values[atom] = _mp(value)
         self.shown[str(atom)] = _show(value)
+        if isinstance(value, Fraction):
+            self.fractions[atom] = value
+
+    def exact_missing(self, atom: sp.Basic) -> Fraction:
+        """The exact value of an entry drawn on first use (drawing it if needed), for exact evaluation."""
+        self.draw_missing(atom)
+        key = (atom.base, tuple(int(index) for index in atom.indices)) if isinstance(atom, sp.Indexed) else atom
+        if key not in self.fractions:
+            raise NotRational(f"{atom} has no exact value here")
+        return self.fractions[key]
 
     def draw_missing(self, atom: sp.Basic) -> Any:
         """Values for indexed entries, drawn once on first use (whole vectors for probability labels).
@@ -236,6 +308,12 @@ class _Point:
                 if entry.base == atom.base and self._same_entry(entry, atom):
                     pinned = evaluate(value, self.values, on_missing=self.draw_missing)
                     self.shown[str(atom)] = mpmath.nstr(pinned, 15)
+                    try:
+                        fraction = exact(value, self.fractions, on_missing=self.exact_missing)
+                        self.fractions[(atom.base, tuple(int(index) for index in atom.indices))] = fraction
+                        self.shown[str(atom)] = _show(fraction)
+                    except (NotRational, Undefined):
+                        pass
                     return pinned
             domain = self.sampler.domain(atom.base)
             if domain in (Domain.SIMPLEX, Domain.ONE_HOT):
@@ -248,17 +326,22 @@ class _Point:
                 for row, value in enumerate(vector, start=1):
                     key = (atom.base, (row, *column))
                     self.values[key] = _mp(value)
+                    self.fractions[key] = value
                     shown = ", ".join(str(number) for number in (row, *column))
                     self.shown[f"{atom.base}[{shown}]"] = _show(value)
                 if 1 <= position <= length:
                     return self.values[(atom.base, (position, *column))]
                 raise Undefined(f"{atom} lies outside its probability vector")
-            value = self.sampler.draw(domain, self.special and self.sampler.rng.random() < 0.3, self.scale)
+            value = self.sampler.draw(domain, self.special and self.sampler.rng.random() < 0.3, self.scale, self.wide)
             self.shown[str(atom)] = _show(value)
+            if isinstance(value, Fraction):
+                self.fractions[(atom.base, tuple(int(index) for index in atom.indices))] = value
             return _mp(value)
         if isinstance(atom, sp.Symbol):
-            value = self.sampler.draw(self.sampler.domain(atom), self.special, self.scale)
+            value = self.sampler.draw(self.sampler.domain(atom), self.special, self.scale, self.wide)
             self.shown[str(atom)] = _show(value)
+            if isinstance(value, Fraction):
+                self.fractions[atom] = value
             return _mp(value)
         raise Unsupported(f"no value for {atom}")
 
@@ -316,6 +399,137 @@ def _judge(relation: str, left: Any, right: Any, dps: int) -> tuple[bool, Any]:
     return bool(_RELATIONS[relation](left_real - right_real)), difference
 
 
+def _exact_judge(relation: str, left: Fraction, right: Fraction) -> bool:
+    return {
+        "==": left == right,
+        ">=": left >= right,
+        ">": left > right,
+        "<=": left <= right,
+        "<": left < right,
+    }[relation]
+
+
+class _Comparison:
+    """The comparison of both sides at one point: agreed, differs (with values), or skipped (why)."""
+
+    def __init__(self, kind: str, left: str = "", right: str = "", digits: int = 0, note: str = "") -> None:
+        self.kind = kind  # "agreed", "differs", "undefined", "nonreal", "unsupported"
+        self.left = left
+        self.right = right
+        self.digits = digits
+        self.note = note
+
+
+def _compare_exact(left: sp.Basic, right: sp.Basic, point: _Point, relation: str) -> _Comparison | None:
+    """Both sides as exact rationals, or None when either is not rational here."""
+    try:
+        left_value = exact(left, point.fractions, on_missing=point.exact_missing)
+        right_value = exact(right, point.fractions, on_missing=point.exact_missing)
+    except NotRational:
+        return None
+    except Undefined:
+        return _Comparison("undefined")
+    if _exact_judge(relation, left_value, right_value):
+        return _Comparison("agreed")
+    note = f"exactly; lhs − rhs = {_show_exact(left_value - right_value)}"
+    return _Comparison("differs", _show_exact(left_value), _show_exact(right_value), note=note)
+
+
+def _show_exact(value: Fraction) -> str:
+    text = str(value)
+    if len(text) <= 40:
+        return text
+    with mpmath.workdps(30):
+        return mpmath.nstr(mpmath.mpf(value.numerator) / value.denominator, 20)
+
+
+def _evaluate_pair(
+    left: sp.Basic, right: sp.Basic, point: _Point, dps: int, strict: bool, ranges: bool = False
+) -> tuple[Any, Any, int]:
+    if ranges:
+        left_value, left_digits = evaluate_with_range(
+            left, point.values, dps=dps, on_missing=point.draw_missing, strict_real=strict
+        )
+        right_value, right_digits = evaluate_with_range(
+            right, point.values, dps=dps, on_missing=point.draw_missing, strict_real=strict
+        )
+        return left_value, right_value, max(left_digits, right_digits)
+    left_value = evaluate(left, point.values, dps=dps, on_missing=point.draw_missing, strict_real=strict)
+    right_value = evaluate(right, point.values, dps=dps, on_missing=point.draw_missing, strict_real=strict)
+    return left_value, right_value, 0
+
+
+def _compare_numeric(
+    left: sp.Basic, right: sp.Basic, point: _Point, relation: str, dps: int, complex_semantics: bool
+) -> _Comparison:
+    """Both sides with mpmath, the precision raised until it covers the spread of magnitudes in them.
+
+    A difference counts only if it persists at twice the precision (a rounding artefact shrinks).
+    """
+    # At lattice points (integers, halves) negative bases meet fractional powers, where branch
+    # conventions disagree (Maxima's real roots against principal roots); there only real
+    # arithmetic may refute. Generic points compare wherever both results are real.
+    strict = point.special and not complex_semantics
+    try:
+        left_value, right_value, needed = _evaluate_pair(left, right, point, dps, strict, ranges=True)
+        if not complex_semantics and not (is_real_value(left_value, dps) and is_real_value(right_value, dps)):
+            return _Comparison("nonreal")
+        close, difference = _judge(relation, left_value, right_value, dps)
+        precision = dps
+        if close and needed + 10 > dps:
+            # as many digits as the magnitudes inside the expressions span, and a margin
+            precision = min(MAX_DIGITS if 1e-3 <= point.scale <= 1e3 else MAX_DIGITS_SPREAD, needed + dps)
+            left_value, right_value, _ = _evaluate_pair(left, right, point, precision, strict)
+            close, difference = _judge(relation, left_value, right_value, precision)
+        if close:
+            return _Comparison("agreed", digits=precision)
+        confirm = 2 * precision + 10
+        precise_left, precise_right, _ = _evaluate_pair(left, right, point, confirm, strict)
+    except Undefined:
+        return _Comparison("undefined")
+    except Unsupported as error:
+        return _Comparison("unsupported", str(error))
+    close, precise_difference = _judge(relation, precise_left, precise_right, confirm)
+    if close or (relation == "==" and precise_difference < difference / 2):
+        return _Comparison("agreed", digits=confirm)
+    with mpmath.workdps(confirm):
+        gap = precise_left - precise_right
+    gap = _show_mp(gap, 6)
+    return _Comparison(
+        "differs", _show_mp(precise_left), _show_mp(precise_right), digits=confirm, note=f"lhs − rhs ≈ {gap}"
+    )
+
+
+def _breakpoint_points(
+    left: sp.Basic, right: sp.Basic, bases: list[_Point], limit: int = 48
+) -> list[tuple[_Point, str]]:
+    """Points at, beside and between the breakpoints of both sides, each symbol moved in turn."""
+    criticals = critical_expressions(left) + critical_expressions(right)
+    if not criticals:
+        return []
+    symbols = sorted(
+        {s for critical in criticals for s in critical.expression.free_symbols if isinstance(s, sp.Symbol)}, key=str
+    )
+    found: list[tuple[_Point, str]] = []
+    for base in bases:
+        for symbol in symbols:
+            if symbol not in base.fractions:
+                continue
+            others = {atom: value for atom, value in base.fractions.items() if isinstance(atom, sp.Symbol)}
+            others.pop(symbol)
+            try:
+                at = breakpoints(criticals, symbol, others, base.fractions[symbol])
+            except (TypeError, ValueError, sp.PolynomialError, NotImplementedError):
+                continue
+            for value in probe_values(at):
+                if symbol.is_integer and value.denominator != 1:
+                    continue
+                if (symbol.is_nonnegative and value < 0) or (symbol.is_positive and value <= 0):
+                    continue
+                found.append((base.moved(symbol, value), str(symbol)))
+    return found[:limit]
+
+
 def probe(
     left: sp.Basic,
     right: sp.Basic,
@@ -328,9 +542,12 @@ def probe(
     seed: int = 20261126,
     relation: str = "==",
 ) -> ProbeOutcome:
-    """Test ``left RELATION right`` at random exact points until refuted or ``points`` agree.
+    """Test ``left RELATION right`` at exact points until refuted or every planned point is tried.
 
-    ``relation`` is ``"=="`` (the default) or one of ``">=" ">" "<=" "<"``.
+    The plan is fixed by ``seed`` and the expressions: ``points`` random points (up to three times
+    as many draws, when some are inadmissible), then the breakpoint points. ``relation`` is ``"=="``
+    (the default) or one of ``">=" ">" "<=" "<"``. When ``deadline`` passes first, the outcome is
+    ``interrupted``.
     """
     rng = random.Random(seed)
     sampler = _Sampler(assumptions, rng)
@@ -339,61 +556,68 @@ def probe(
     outcome.complex_semantics = (
         left.has(sp.I) or right.has(sp.I) or any(sampler.domain(atom) is Domain.COMPLEX for atom in atoms)
     )
-    budget = max(points, 3 * points)
+    bases: list[_Point] = []
     number = 0
-    while number < budget and (outcome.agreed < points):
-        if deadline.expired():
-            outcome.notes.append("probing stopped at the time limit")
-            break
+    while number < 3 * points and outcome.agreed < points:
         if number >= points and outcome.agreed >= min_agreements:
             break
         number += 1
-        outcome.tried += 1
         try:
             point = _Point(sampler, atoms, assumptions, number - 1)
         except _Inadmissible:
+            outcome.tried += 1
             outcome.skipped_undefined += 1
             continue
-        # At lattice points (integers, halves) negative bases meet fractional powers, where branch
-        # conventions disagree (Maxima's real roots against principal roots); there only real
-        # arithmetic may refute. Generic points compare wherever both results are real.
-        strict = point.special and not outcome.complex_semantics
-        try:
-            left_value = evaluate(left, point.values, dps=dps, on_missing=point.draw_missing, strict_real=strict)
-            right_value = evaluate(right, point.values, dps=dps, on_missing=point.draw_missing, strict_real=strict)
-        except Undefined:
-            outcome.skipped_undefined += 1
-            continue
-        except Unsupported as error:
-            outcome.unsupported = str(error)
+        if not point.special and len(bases) < 2:
+            bases.append(point)
+        if _visit(left, right, point, relation, dps, outcome, deadline):
             return outcome
-        if not outcome.complex_semantics and not (is_real_value(left_value, dps) and is_real_value(right_value, dps)):
-            outcome.skipped_nonreal += 1
-            continue
-        close, difference = _judge(relation, left_value, right_value, dps)
-        if close:
-            outcome.agreed += 1
-            continue
-        # confirm at twice the precision: a rounding artefact shrinks, a real difference does not
-        try:
-            precise_left = evaluate(
-                left, point.values, dps=2 * dps + 10, on_missing=point.draw_missing, strict_real=strict
-            )
-            precise_right = evaluate(
-                right, point.values, dps=2 * dps + 10, on_missing=point.draw_missing, strict_real=strict
-            )
-        except (Undefined, Unsupported):
-            outcome.skipped_undefined += 1
-            continue
-        close, precise_difference = _judge(relation, precise_left, precise_right, 2 * dps + 10)
-        if close or (relation == "==" and precise_difference < difference / 2):
-            outcome.agreed += 1
-            continue
+        if outcome.interrupted or outcome.unsupported:
+            return outcome
+    for point, _ in _breakpoint_points(left, right, bases):
+        outcome.breakpoints += 1
+        if _visit(left, right, point, relation, dps, outcome, deadline):
+            return outcome
+        if outcome.interrupted or outcome.unsupported:
+            return outcome
+    return outcome
+
+
+def _visit(
+    left: sp.Basic,
+    right: sp.Basic,
+    point: _Point,
+    relation: str,
+    dps: int,
+    outcome: ProbeOutcome,
+    deadline: Deadline,
+) -> bool:
+    """Compare at one point and record it; True when it is a counterexample."""
+    if deadline.expired():
+        outcome.interrupted = True
+        outcome.notes.append("probing stopped at the time limit")
+        return False
+    outcome.tried += 1
+    comparison = _compare_exact(left, right, point, relation)
+    if comparison is not None and comparison.kind != "undefined":
+        outcome.exact += 1
+    else:
+        comparison = comparison or _compare_numeric(left, right, point, relation, dps, outcome.complex_semantics)
+    outcome.digits = max(outcome.digits, comparison.digits)
+    if comparison.kind == "agreed":
+        outcome.agreed += 1
+    elif comparison.kind == "undefined":
+        outcome.skipped_undefined += 1
+    elif comparison.kind == "nonreal":
+        outcome.skipped_nonreal += 1
+    elif comparison.kind == "unsupported":
+        outcome.unsupported = comparison.left
+    else:
         outcome.counterexample = Counterexample(
             point=tuple(sorted(point.shown.items())),
-            lhs=_show_mp(precise_left),
-            rhs=_show_mp(precise_right),
-            note="" if relation == "==" else f"so lhs {relation} rhs fails",
+            lhs=comparison.left,
+            rhs=comparison.right,
+            note=comparison.note if relation == "==" else f"so lhs {relation} rhs fails",
         )
-        return outcome
-    return outcome
+        return True
+    return False

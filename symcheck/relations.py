@@ -8,7 +8,8 @@ Equalities go to :func:`symcheck.equivalence.equivalent`. Inequalities climb a l
    visible);
 3. interval arithmetic (:mod:`symcheck.bounds`), which knows finite sums over symbolic K;
 4. a case split on the sign of a real symbol in ``Abs``/``Max``;
-5. probing, which refutes with a counterexample or accepts with a stated confidence.
+5. probing, which refutes with a counterexample; agreement everywhere it looked is only "probably
+   holds" (``holds=None``, ``probable=True``), never a proof.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-import mpmath
 import sympy as sp
 
+from symcheck.balls import constant_sign
 from symcheck.bounds import proves_nonnegative
 from symcheck.budget import BudgetExceeded, Deadline, time_limit
 from symcheck.equivalence import DEFAULT_TIMEOUT, equivalent
@@ -72,12 +73,11 @@ def holds(
     if isinstance(statement, sp.And):
         deadline = Deadline(timeout)
         verdicts = [holds(part, assumptions=assumptions, timeout=deadline.remaining()) for part in statement.args]
-        for verdict in verdicts:
+        for verdict in sorted(verdicts, key=lambda v: (v.holds is not False, v.probable)):
             if verdict.holds is not True:
                 return replace(verdict, seconds=time.perf_counter() - started)
-        confidence = min(verdict.confidence or 0.0 for verdict in verdicts)
         methods = ", ".join(sorted({verdict.method for verdict in verdicts}))
-        return Verdict(True, methods, confidence=confidence, seconds=time.perf_counter() - started)
+        return Verdict(True, methods, confidence=1.0, seconds=time.perf_counter() - started)
     if isinstance(statement, sp.Contains):
         element, interval = statement.args
         if not isinstance(interval, sp.Interval):
@@ -140,18 +140,13 @@ def _inequality(
     if not normal.free_symbols:
         if rational_zero(normal):
             return Verdict(not strict, "exact", "both sides are equal", confidence=1.0 if not strict else None)
-        from symcheck.mpeval import Undefined, Unsupported, evaluate
-
-        try:
-            value = evaluate(normal, {}, dps=50)
-        except (Undefined, Unsupported) as error:
-            return Verdict(None, "unsupported", str(error))
-        if abs(mpmath.im(value)) < mpmath.mpf(10) ** -40 and abs(mpmath.re(value)) > mpmath.mpf(10) ** -40:
-            positive = mpmath.re(value) > 0
+        shown = constant_sign(normal, deadline)
+        if shown is not None and shown.nonzero and shown.sign is not None:
+            positive = shown.sign > 0
             return Verdict(
                 positive,
-                "numeric evaluation",
-                f"lhs − rhs = {mpmath.nstr(value if relation in ('>=', '>') else -value, 15)}",
+                "ball arithmetic",
+                f"(the difference of the sides) = {shown.value}, a ball excluding 0 at {shown.bits} bits",
                 confidence=1.0 if positive else None,
             )
 
@@ -179,11 +174,14 @@ def _inequality(
         )
     if outcome.unsupported:
         return Verdict(None, "unsupported", f"cannot evaluate numerically: {outcome.unsupported}")
+    if outcome.interrupted:
+        return Verdict(None, "timeout", f"probing did not finish ({outcome.agreed} points held); no proof found")
     if outcome.agreed >= 8:
         return Verdict(
-            True,
+            None,
             "numeric probe",
-            f"held at {outcome.agreed} random points (not a proof)",
+            f"probably holds: held at {outcome.agreed} points ({outcome.breakpoints} at breakpoints); not a proof",
             confidence=outcome.confidence,
+            probable=True,
         )
     return Verdict(None, "undecided", f"held at only {outcome.agreed} admissible points; no proof found")

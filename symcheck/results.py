@@ -23,9 +23,11 @@ __all__ = [
     "VerifyReport",
 ]
 
-Status = Literal["verified", "failed", "undecided", "given"]
+Status = Literal["verified", "probed", "failed", "undecided", "given"]
+"""``probed``: not refuted, and agreeing at every planned probe point, but not proved (see :class:`Verdict`)."""
 
-_MARK = {"verified": "✓", "failed": "✗", "undecided": "?", "given": "·"}
+_MARK = {"verified": "✓", "probed": "~", "failed": "✗", "undecided": "?", "given": "·"}
+_RANK = {"failed": 0, "undecided": 1, "probed": 2, "verified": 3}
 
 
 @dataclass(frozen=True)
@@ -53,26 +55,35 @@ class Counterexample:
 class Verdict:
     """The answer to "are these equal / does this hold?".
 
-    ``holds`` is True (proved, or accepted by probing with the stated ``confidence``), False (refuted;
-    ``counterexample`` says where) or None (undecided: timeout or inconclusive evidence). ``method``
-    names what decided it, so a reader can tell a proof from a probabilistic acceptance.
+    ``holds`` is True only for a proof (``method`` names it: structural, normal form, case split,
+    simplify, minimal polynomial, ball arithmetic, polynomial identity at enough points, ...), False
+    for a refutation (``counterexample`` says where, or ``detail`` gives the exact difference) and
+    None otherwise. Agreement at every planned probe point is not a proof: it is ``holds=None``
+    with ``probable=True``, ``method="numeric probe"`` and the heuristic ``confidence``, and
+    reads "probably equal". ``detail`` also says where an identity holds only where both sides
+    are defined ("for x ≠ 1").
     """
 
     holds: bool | None
     method: str
     detail: str = ""
     confidence: float | None = None
-    """1.0 for a symbolic proof; below 1 for acceptance by numeric probing; None when not accepted."""
+    """1.0 for a proof; for a probable verdict, the heuristic chance that probing would have refuted a
+    false claim; None otherwise."""
     counterexample: Counterexample | None = None
     seconds: float = 0.0
+    probable: bool = False
+    """Undecided, but every planned probe point agreed: "probably equal" (never set with a proof)."""
 
     @property
     def proved(self) -> bool:
-        """True only for a symbolic proof (confidence 1), not for a probabilistic acceptance."""
-        return self.holds is True and self.confidence == 1.0
+        """True for a proof, which is what ``holds is True`` means."""
+        return self.holds is True
 
     @property
     def status(self) -> Status:
+        if self.holds is None and self.probable:
+            return "probed"
         return {True: "verified", False: "failed", None: "undecided"}[self.holds]
 
     def __bool__(self) -> bool:
@@ -84,6 +95,7 @@ class Verdict:
             "method": self.method,
             "detail": self.detail,
             "confidence": self.confidence,
+            "probable": self.probable,
             "counterexample": self.counterexample.as_dict() if self.counterexample else None,
             "seconds": round(self.seconds, 4),
         }
@@ -166,6 +178,7 @@ class DerivationReport(Displayable):
     title: str
     status: Status
     general_k: bool
+    """Kept for compatibility: ``bool(general_sizes)``."""
     seconds: float
     steps: tuple[StepResult, ...]
     checks: tuple[CheckResult, ...]
@@ -175,6 +188,14 @@ class DerivationReport(Displayable):
     summary: str = ""
     error: str = ""
     """Set when the derivation could not even be built (its builder raised)."""
+    general_sizes: tuple[str, ...] = ()
+    """The symbolic sizes (``("n", "d")``, ``("K",)``) the derivation is proved for, every value of
+    each: set only when every step and the result were proved, none merely probed."""
+
+    @property
+    def proved(self) -> bool:
+        """Verified with every step proved (a ``probed`` derivation is not)."""
+        return self.status == "verified"
 
     @property
     def first_failure(self) -> StepResult | None:
@@ -193,6 +214,7 @@ class DerivationReport(Displayable):
             "topic": self.topic,
             "status": self.status,
             "general_k": self.general_k,
+            "general_sizes": list(self.general_sizes),
             "seconds": round(self.seconds, 4),
             "result": self.result.as_dict() if self.result else None,
             "result_latex": self.result_latex,
@@ -204,15 +226,16 @@ class DerivationReport(Displayable):
 
     def to_text(self, verbose: bool = False) -> str:
         line = f"{_MARK[self.status]} {self.name:<40} {self.status:<9} {self.seconds:6.2f}s"
-        if self.general_k:
-            line += "  [general K]"
+        if self.general_sizes:
+            line += f"  [general {', '.join(self.general_sizes)}]"
         lines = [line]
         if self.error:
             lines.append(f"    error: {self.error}")
         failure = self.first_failure
         for step in self.steps:
-            if verbose or step is failure or step.status == "undecided":
-                lines.append(f"    step {step.index}: {_MARK[step.status]} {step.latex}  ({step.method})")
+            if verbose or step is failure or step.status in ("undecided", "probed"):
+                # numbered from 1, as the published sheets number them
+                lines.append(f"    step {step.index + 1}: {_MARK[step.status]} {step.latex}  ({step.method})")
                 if step.counterexample is not None:
                     lines.append(f"      counterexample {step.counterexample}")
                 elif step.detail and step.status != "verified":
@@ -236,14 +259,28 @@ class VerifyReport(Displayable):
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {"verified": 0, "failed": 0, "undecided": 0}
+        counts = {"verified": 0, "probed": 0, "failed": 0, "undecided": 0}
         for report in self.derivations:
             counts[report.status] = counts.get(report.status, 0) + 1
         return counts
 
     @property
     def ok(self) -> bool:
+        """Nothing failed or undecided (a derivation with probed steps passes; see :attr:`proved`)."""
+        return all(report.status in ("verified", "probed") for report in self.derivations) and bool(self.derivations)
+
+    @property
+    def proved(self) -> bool:
+        """Every derivation verified with every step proved: what ``symcheck verify --strict`` asks."""
         return all(report.status == "verified" for report in self.derivations) and bool(self.derivations)
+
+    def counts_line(self) -> str:
+        counts = self.counts
+        probed = f", {counts['probed']} probed (not proved)" if counts["probed"] else ""
+        return (
+            f"{counts['verified']} verified{probed}, {counts['failed']} failed, {counts['undecided']} undecided "
+            f"in {self.seconds:.2f}s"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -256,9 +293,5 @@ class VerifyReport(Displayable):
 
     def to_text(self, verbose: bool = False) -> str:
         lines = [report.to_text(verbose) for report in self.derivations]
-        counts = self.counts
-        lines.append(
-            f"{counts['verified']} verified, {counts['failed']} failed, {counts['undecided']} undecided "
-            f"in {self.seconds:.2f}s"
-        )
+        lines.append(self.counts_line())
         return "\n".join(lines)
