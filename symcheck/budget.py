@@ -53,6 +53,18 @@ class Deadline:
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
+    def within(self, seconds: float | None) -> Deadline:
+        """A deadline ``seconds`` from now, never later than this one (a stage's own budget)."""
+        remaining = self.remaining()
+        if remaining is None:
+            return Deadline(seconds)
+        return Deadline(remaining if seconds is None else min(seconds, remaining))
+
+    @staticmethod
+    def of(budget: float | Deadline | None) -> Deadline:
+        """``budget`` itself when it is a Deadline (passed down, not re-wrapped), else a new one."""
+        return budget if isinstance(budget, Deadline) else Deadline(budget)
+
 
 def _alarm_available() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()

@@ -201,7 +201,9 @@ def _constant_verdict(left: sp.Basic, right: sp.Basic, deadline: Deadline) -> Ve
     )
 
 
-def _equations(left: sp.Basic, right: sp.Basic, assumptions: Assumptions | None, timeout: float) -> Verdict:
+def _equations(
+    left: sp.Basic, right: sp.Basic, assumptions: Assumptions | None, timeout: float | Deadline | None
+) -> Verdict:
     """Two equations are equivalent here when one is a nonzero constant multiple of the other."""
     if not (isinstance(left, sp.Equality) and isinstance(right, sp.Equality)):
         raise UnsupportedStatement(
@@ -227,11 +229,13 @@ def equivalent(
     b: Any,
     *,
     assumptions: Assumptions | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: float | Deadline | None = DEFAULT_TIMEOUT,
     probes: int = 24,
     seed: int = 20261126,
 ) -> Verdict:
     """Decide whether ``a`` and ``b`` are equal under ``assumptions`` within ``timeout`` seconds.
+
+    ``timeout`` may be a :class:`~symcheck.budget.Deadline` shared with the caller's other work.
 
     Returns a :class:`~symcheck.results.Verdict`: ``holds`` is True (``method`` says whether by proof
     or by probing, ``confidence`` how sure), False (with a ``counterexample`` where the two differ)
@@ -252,12 +256,12 @@ def equivalent(
     if _is_statement(left) or _is_statement(right):
         verdict = _equations(left, right, assumptions, DEFAULT_TIMEOUT if timeout is None else timeout)
         return replace(verdict, seconds=time.perf_counter() - started)
-    deadline = Deadline(timeout)
+    deadline = Deadline.of(timeout)
     try:
         with time_limit(deadline.remaining()):
             verdict = _decide(left, right, assumptions or Assumptions(), deadline, probes, seed)
     except BudgetExceeded:
-        verdict = Verdict(None, "timeout", f"not decided within {timeout:g} s")
+        verdict = Verdict(None, "timeout", f"not decided within {time.perf_counter() - started:.2g} s")
     except RecursionError:
         verdict = Verdict(None, "too deep", "the expression is too deeply nested to analyse")
     return replace(verdict, seconds=time.perf_counter() - started)
@@ -269,16 +273,16 @@ def _is_statement(value: sp.Basic) -> bool:
 
 
 def _matrices(
-    left: sp.Basic, right: sp.Basic, assumptions: Assumptions | None, timeout: float | None, started: float
+    left: sp.Basic, right: sp.Basic, assumptions: Assumptions | None, timeout: float | Deadline | None, started: float
 ) -> Verdict:
     if not (isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase)):
         raise UnsupportedStatement("equivalent() compares a matrix only with another explicit matrix")
     if left.shape != right.shape:
         return Verdict(False, "shape", f"shapes differ: {left.shape} and {right.shape}")
-    deadline = Deadline(timeout)
+    deadline = Deadline.of(timeout)
     verdicts = []
     for position, (first, second) in enumerate(zip(left, right, strict=True)):
-        verdict = equivalent(first, second, assumptions=assumptions, timeout=deadline.remaining())
+        verdict = equivalent(first, second, assumptions=assumptions, timeout=deadline)
         row, column = divmod(position, left.cols)
         verdict = replace(verdict, detail=f"entry ({row + 1}, {column + 1}): {verdict.detail}".strip(": "))
         if verdict.holds is False:
@@ -375,7 +379,7 @@ def _ladder(
     left, right = evaluate_derivatives(left), evaluate_derivatives(right)
     outcome = _probe(left, right, assumptions, deadline, probes, seed)
     if outcome.counterexample is not None:
-        how = "exact evaluation" if outcome.counterexample.lhs and outcome.exact else "numeric probe"
+        how = "exact evaluation" if outcome.counterexample.note.startswith("exactly") else "numeric probe"
         return Verdict(False, how, "a point where the two sides differ", counterexample=outcome.counterexample)
     if constant is not None and constant.is_Rational:
         return Verdict(False, "normal form", f"the two sides differ by exactly {constant} wherever both are defined")

@@ -98,8 +98,10 @@ def is_real_value(value: Any, dps: int) -> bool:
     """Whether an mpmath number is real, allowing an imaginary part at the rounding level."""
     if isinstance(value, mpmath.mpf):
         return True
+    if value.imag == 0:
+        return True
     tolerance = mpmath.mpf(10) ** (-(dps - 8))
-    return abs(value.imag) <= tolerance * max(1, abs(value.real))
+    return abs(value.imag) <= tolerance * abs(value)  # relative: e^{-9000}·i is not real
 
 
 def _real(value: Any, dps: int, what: str) -> Any:

@@ -436,9 +436,8 @@ def _compare_exact(left: sp.Basic, right: sp.Basic, point: _Point, relation: str
 
 
 def _show_exact(value: Fraction) -> str:
-    text = str(value)
-    if len(text) <= 40:
-        return text
+    if value.numerator.bit_length() + value.denominator.bit_length() <= 120:
+        return str(value)
     with mpmath.workdps(30):
         return mpmath.nstr(mpmath.mpf(value.numerator) / value.denominator, 20)
 
@@ -472,17 +471,22 @@ def _compare_numeric(
     strict = point.special and not complex_semantics
     try:
         left_value, right_value, needed = _evaluate_pair(left, right, point, dps, strict, ranges=True)
-        if not complex_semantics and not (is_real_value(left_value, dps) and is_real_value(right_value, dps)):
-            return _Comparison("nonreal")
-        close, difference = _judge(relation, left_value, right_value, dps)
         precision = dps
-        if close and needed + 10 > dps:
+        if needed + 10 > dps:
             # as many digits as the magnitudes inside the expressions span, and a margin
-            precision = min(MAX_DIGITS if 1e-3 <= point.scale <= 1e3 else MAX_DIGITS_SPREAD, needed + dps)
-            left_value, right_value, _ = _evaluate_pair(left, right, point, precision, strict)
-            close, difference = _judge(relation, left_value, right_value, precision)
+            cap = MAX_DIGITS if 1e-3 <= point.scale <= 1e3 else MAX_DIGITS_SPREAD
+            precision = max(dps, min(cap, needed + dps))
+            if precision > dps:
+                left_value, right_value, _ = _evaluate_pair(left, right, point, precision, strict)
+        if not complex_semantics and not (
+            is_real_value(left_value, precision) and is_real_value(right_value, precision)
+        ):
+            return _Comparison("nonreal")
+        close, difference = _judge(relation, left_value, right_value, precision)
         if close:
             return _Comparison("agreed", digits=precision)
+        if needed + 10 > precision:
+            return _Comparison("unresolved", digits=precision)  # too few digits to tell a difference here
         confirm = 2 * precision + 10
         precise_left, precise_right, _ = _evaluate_pair(left, right, point, confirm, strict)
     except Undefined:
@@ -606,7 +610,7 @@ def _visit(
     outcome.digits = max(outcome.digits, comparison.digits)
     if comparison.kind == "agreed":
         outcome.agreed += 1
-    elif comparison.kind == "undefined":
+    elif comparison.kind in ("undefined", "unresolved"):
         outcome.skipped_undefined += 1
     elif comparison.kind == "nonreal":
         outcome.skipped_nonreal += 1

@@ -50,7 +50,7 @@ def holds(
     statement: sp.Basic,
     *,
     assumptions: Assumptions | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: float | Deadline | None = DEFAULT_TIMEOUT,
 ) -> Verdict:
     """Whether ``statement`` holds at every point allowed by ``assumptions``.
 
@@ -71,8 +71,8 @@ def holds(
             "build it with evaluate=False (e.g. sp.Le(a, b, evaluate=False)) so it can be checked"
         )
     if isinstance(statement, sp.And):
-        deadline = Deadline(timeout)
-        verdicts = [holds(part, assumptions=assumptions, timeout=deadline.remaining()) for part in statement.args]
+        deadline = Deadline.of(timeout)
+        verdicts = [holds(part, assumptions=assumptions, timeout=deadline) for part in statement.args]
         for verdict in sorted(verdicts, key=lambda v: (v.holds is not False, v.probable)):
             if verdict.holds is not True:
                 return replace(verdict, seconds=time.perf_counter() - started)
@@ -93,12 +93,12 @@ def holds(
     if type(statement) not in _ORIENTATION:
         raise UnsupportedStatement(f"holds() checks relations; got {type(statement).__name__}: {statement}")
     relation, strict = _ORIENTATION[type(statement)]
-    deadline = Deadline(timeout)
+    deadline = Deadline.of(timeout)
     try:
         with time_limit(deadline.remaining()):
             verdict = _inequality(statement.lhs, statement.rhs, relation, strict, assumptions, deadline)
     except BudgetExceeded:
-        verdict = Verdict(None, "timeout", f"not decided within {timeout:g} s")
+        verdict = Verdict(None, "timeout", f"not decided within {time.perf_counter() - started:.2g} s")
     return replace(verdict, seconds=time.perf_counter() - started)
 
 

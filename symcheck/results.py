@@ -132,6 +132,7 @@ class StepResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "index": self.index,
+            "number": self.index + 1,
             "latex": self.latex,
             "justification": self.justification,
             "rule": self.rule,

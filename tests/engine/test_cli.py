@@ -77,11 +77,13 @@ def test_a_users_file_with_a_wrong_step_fails_and_names_it(tmp_path: Path) -> No
     result = run("verify", str(bad))
     assert result.returncode == 1
     assert "✗ user.square" in result.stdout
-    assert "step 2" in result.stdout and "counterexample" in result.stdout
+    assert "step 3:" in result.stdout and "counterexample" in result.stdout  # numbered from 1, as the sheets
+    assert "step 2:" not in result.stdout
     report = json.loads(run("verify", str(bad), "--json").stdout)
     failing = report["derivations"][0]
     assert failing["first_failure"] == 2
     assert failing["steps"][2]["status"] == "failed" and failing["steps"][2]["counterexample"]["point"]
+    assert failing["steps"][2]["number"] == 3
 
 
 def test_a_users_mistake_is_one_line_without_traceback(tmp_path: Path) -> None:
