@@ -15,13 +15,14 @@ its real roots means the same number.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
 
 from symcheck.budget import BudgetExceeded, Deadline, run_isolated
 
-__all__ = ["BallSign", "Unresolved", "ball", "constant_sign", "same_algebraic_number"]
+__all__ = ["BallSign", "Unresolved", "arctangent_identity", "ball", "constant_sign", "same_algebraic_number"]
 
 START_BITS = 64
 MAX_BITS = 1 << 17
@@ -237,10 +238,11 @@ def _isolated_minimal_polynomials(first: sp.Basic, second: sp.Basic) -> tuple[sp
 
 
 def same_algebraic_number(first: sp.Basic, second: sp.Basic, deadline: Deadline) -> bool | None:
-    """Decide ``first == second`` for real algebraic numbers exactly, or None when it cannot.
+    """Decide ``first == second`` for algebraic numbers exactly, or None when it cannot.
 
     Different minimal polynomials: different numbers. The same one: both balls are placed among its
-    isolated real roots; inside one isolating interval, they are the same root.
+    isolated roots (intervals of the real line, rectangles for complex roots); inside one, they are
+    the same root.
     """
     try:
         left, right = run_isolated(_isolated_minimal_polynomials, (first, second), deadline.share(0.6, floor=0.05))
@@ -249,33 +251,132 @@ def same_algebraic_number(first: sp.Basic, second: sp.Basic, deadline: Deadline)
     if left.monic() != right.monic():
         return False
     try:
-        intervals = left.intervals(eps=sp.Rational(1, 10**12))
-    except (sp.PolynomialError, NotImplementedError):
+        real = left.intervals(eps=sp.Rational(1, 10**12))
+        rectangles = [] if left.degree() == len(real) else left.intervals(all=True, eps=sp.Rational(1, 10**12))[1]
+    except (sp.PolynomialError, NotImplementedError, TypeError):
         return None
+    boxes = [((low, 0), (high, 0)) for (low, high), _ in real] + [
+        ((sp.re(low), sp.im(low)), (sp.re(high), sp.im(high))) for (low, high), _ in rectangles
+    ]
     bits = 128
     while bits <= 4096 and not deadline.expired():
         try:
             balls = [ball(first, bits), ball(second, bits)]
         except (Unresolved, Unsupported, ZeroDivisionError, ValueError):
             return None
-        if not all(value.imag.contains(0) for value in balls):
-            return None  # complex roots: not placed here
-        places = []
-        for value in balls:
-            inside = [
-                position
-                for position, ((low, high), _) in enumerate(intervals)
-                if value.real > _arb_of(low) and value.real < _arb_of(high)
-            ]
-            places.append(inside[0] if len(inside) == 1 else None)
+        places = [_place(value, boxes) for value in balls]
         if places[0] is not None and places[0] == places[1]:
             return True
         if None not in places:
-            return False  # both placed, in different intervals: different roots
+            return False  # both placed, in different boxes: different roots
         bits *= 2
     return None
+
+
+def _place(value: Any, boxes: list) -> int | None:
+    """The one isolating box (an interval on the real line, or a rectangle) that holds the ball, if any."""
+    inside = []
+    for position, ((re_low, im_low), (re_high, im_high)) in enumerate(boxes):
+        on_line = im_low == 0 and im_high == 0
+        if on_line:
+            if not value.imag.contains(0) or not (value.real > _arb_of(re_low) and value.real < _arb_of(re_high)):
+                continue
+        elif not (
+            value.real > _arb_of(re_low)
+            and value.real < _arb_of(re_high)
+            and value.imag > _arb_of(im_low)
+            and value.imag < _arb_of(im_high)
+        ):
+            continue
+        inside.append(position)
+    return inside[0] if len(inside) == 1 else None
 
 
 def _arb_of(value: sp.Rational) -> Any:
     flint = _flint()
     return flint.arb(flint.fmpq(int(value.p), int(value.q)))
+
+
+def _gaussian_power(real: Fraction, imaginary: Fraction, exponent: int) -> tuple[Fraction, Fraction]:
+    result = (Fraction(1), Fraction(0))
+    for _ in range(exponent):
+        result = (result[0] * real - result[1] * imaginary, result[0] * imaginary + result[1] * real)
+    return result
+
+
+def arctangent_identity(difference: sp.Basic, deadline: Deadline) -> Any:
+    """Prove ``Σ cᵢ atan(rᵢ) + q π + Σ eₖ log(tₖ) = 0`` (rational c, r, q, e; positive rational t) exactly.
+
+    With M clearing the denominators, ``exp(i M Σ cᵢ atan rᵢ) = ∏ ((1 + i rᵢ)/|1 + i rᵢ|)^{M cᵢ}``, so
+    the angle part is a multiple of 2π/M exactly when the Gaussian rational ``∏ (1 + i rᵢ)^{M cᵢ}``,
+    turned by ``(−1)^{M q}``, is a positive real; a ball then shows the multiple is 0. The log part is
+    0 exactly when ``∏ tₖ^{M eₖ} = 1``. Returns a :class:`~symcheck.results.Verdict` or None.
+    """
+    from math import lcm
+
+    from symcheck.results import Verdict
+
+    angles: list[tuple[Fraction, Fraction]] = []
+    logs: list[tuple[Fraction, Fraction]] = []
+    turns = Fraction(0)
+    for term in sp.Add.make_args(sp.expand(difference)):
+        coefficient, rest = term.as_coeff_Mul()
+        if not coefficient.is_Rational:
+            return None
+        c = Fraction(int(coefficient.p), int(coefficient.q))
+        if rest is sp.S.Pi:
+            turns += c
+        elif isinstance(rest, (sp.atan, sp.acot)) and rest.args[0].is_Rational and rest.args[0] != 0:
+            value = rest.args[0] if isinstance(rest, sp.atan) else 1 / rest.args[0]
+            angles.append((c, Fraction(int(value.p), int(value.q))))
+        elif isinstance(rest, sp.log) and rest.args[0].is_Rational and rest.args[0] > 0:
+            logs.append((c, Fraction(int(rest.args[0].p), int(rest.args[0].q))))
+        else:
+            return None
+    if not angles and not logs:
+        return None
+    scale = lcm(*(c.denominator for c, _ in angles + logs), turns.denominator)
+    product = Fraction(1)
+    for c, value in logs:
+        exponent = int(c * scale)
+        if abs(exponent) > 64:
+            return None
+        product *= value**exponent
+    if product != 1:
+        return None
+    numerator, denominator = (Fraction(1), Fraction(0)), (Fraction(1), Fraction(0))
+    for c, value in angles:
+        exponent = int(c * scale)
+        if abs(exponent) > 64:
+            return None
+        power = _gaussian_power(Fraction(1), value, abs(exponent))
+        target = numerator if exponent > 0 else denominator
+        target = (target[0] * power[0] - target[1] * power[1], target[0] * power[1] + target[1] * power[0])
+        if exponent > 0:
+            numerator = target
+        else:
+            denominator = target
+    # the argument of numerator / denominator is that of numerator · conj(denominator)
+    real = numerator[0] * denominator[0] + numerator[1] * denominator[1]
+    imaginary = numerator[1] * denominator[0] - numerator[0] * denominator[1]
+    sign = -1 if int(turns * scale) % 2 else 1
+    if imaginary != 0 or real * sign <= 0:
+        return None
+    angle_part = sp.Add(
+        *(sp.Rational(c.numerator, c.denominator) * sp.atan(sp.Rational(v.numerator, v.denominator)) for c, v in angles)
+    )
+    angle_part += sp.Rational(turns.numerator, turns.denominator) * sp.pi
+    try:
+        value = ball(angle_part * scale, 128)
+    except (Unresolved, Unsupported):
+        return None
+    flint = _flint()
+    bound = 2 * flint.arb.pi()
+    if not (value.imag.contains(0) and abs(value.real) < bound):
+        return None
+    return Verdict(
+        True,
+        "exact argument",
+        f"exp(i·{scale}·angle) is exactly 1 (Gaussian rationals) and the angle lies within ±2π/{scale}",
+        confidence=1.0,
+    )

@@ -17,7 +17,9 @@ from itertools import pairwise
 
 import sympy as sp
 
-__all__ = ["Critical", "breakpoints", "critical_expressions", "linear_roots", "probe_values"]
+from symcheck.mpeval import NotRational, Undefined, exact
+
+__all__ = ["Critical", "breakpoints", "critical_expressions", "interval_cases", "linear_roots", "probe_values"]
 
 MAX_DEGREE = 4
 """Critical expressions are solved when their numerator is a polynomial of at most this degree."""
@@ -173,3 +175,143 @@ def linear_roots(expr: sp.Basic) -> list[tuple[sp.Symbol, sp.Expr]]:
             found.append((symbol, root))
             break
     return list(dict.fromkeys(found))
+
+
+_PIECEWISE = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Piecewise)
+
+
+def interval_cases(expr: sp.Basic) -> tuple[sp.Symbol, list[sp.Basic]] | None:
+    """``expr`` on each piece of the line cut at the breakpoints of one real symbol, piecewise parts resolved.
+
+    For a symbol ``x`` whose critical expressions all have rational roots b₁ < … < bₙ, every
+    critical expression keeps one sign on each open interval between them (and beyond them), so each
+    Abs, sign, Heaviside, Max/Min or Piecewise of ``x`` alone is one of its branches there: the one
+    it takes at the interval's midpoint, found exactly. The cases are ``expr`` with those branches
+    (one per interval, ``x`` left free) and ``expr`` at each ``x = bᵢ``. If every case is 0 as an
+    expression, ``expr`` is 0 for every real ``x``.
+    """
+    criticals = critical_expressions(expr)
+    for symbol in sorted({s for c in criticals for s in c.expression.free_symbols}, key=str):
+        if not (isinstance(symbol, sp.Symbol) and symbol.is_extended_real):
+            continue
+        own = [c for c in criticals if symbol in c.expression.free_symbols]
+        if any(c.integers or c.expression.free_symbols != {symbol} for c in own):
+            continue
+        roots = _rational_roots([c.expression for c in own], symbol)
+        if not roots:
+            continue
+        cases = []
+        for _, _, sample in _samples(roots):
+            resolved = _resolve(expr, symbol, sample)
+            if resolved is None:
+                break
+            cases.append(resolved)
+        else:
+            cases.extend(expr.subs(symbol, sp.Rational(root.numerator, root.denominator)) for root in roots)
+            return symbol, cases
+    return None
+
+
+def _polynomial_roots(expression: sp.Expr, symbol: sp.Symbol) -> list[Fraction] | None:
+    numerator, _ = sp.fraction(sp.together(expression))
+    try:
+        polynomial = sp.Poly(numerator, symbol)
+    except sp.PolynomialError:
+        return None
+    if polynomial.degree() > MAX_DEGREE or not all(c.is_Rational for c in polynomial.all_coeffs()):
+        return None
+    roots = []
+    for root in polynomial.real_roots():
+        if not root.is_Rational:
+            return None
+        roots.append(Fraction(int(root.p), int(root.q)))
+    return roots
+
+
+def _samples(roots: list[Fraction]) -> list[tuple[Fraction | None, Fraction | None, Fraction]]:
+    """(low, high, midpoint) of each open interval the sorted ``roots`` cut the line into."""
+    if not roots:
+        return [(None, None, Fraction(0))]
+    edges: list[Fraction | None] = [None, *roots, None]
+    pieces = []
+    for low, high in pairwise(edges):
+        if low is None and high is None:
+            middle = Fraction(0)
+        elif low is None:
+            middle = high - 1  # type: ignore[operator]
+        elif high is None:
+            middle = low + 1
+        else:
+            middle = (low + high) / 2
+        pieces.append((low, high, middle))
+    return pieces
+
+
+def _rational_roots(expressions: list[sp.Expr], symbol: sp.Symbol) -> list[Fraction] | None:
+    """Every rational breakpoint of ``expressions`` in ``symbol``, nested ones (|2 − 2|x||) included.
+
+    Polynomial critical expressions are solved directly; one holding an Abs or Max itself is solved
+    on each interval of the breakpoints found so far, with its own piecewise parts resolved there.
+    """
+    roots: set[Fraction] = set()
+    nested = []
+    for expression in expressions:
+        if expression.has(*_PIECEWISE):
+            nested.append(expression)
+            continue
+        found = _polynomial_roots(expression, symbol)
+        if found is None:
+            return None
+        roots.update(found)
+    for _ in range(3):
+        added: set[Fraction] = set()
+        for low, high, middle in _samples(sorted(roots)):
+            for expression in nested:
+                resolved = _resolve(expression, symbol, middle)
+                if resolved is None or resolved.has(*_PIECEWISE):
+                    return None
+                found = _polynomial_roots(resolved, symbol)
+                if found is None:
+                    return None
+                added.update(r for r in found if (low is None or r > low) and (high is None or r < high))
+        if added <= roots:
+            break
+        roots |= added
+    return sorted(roots)
+
+
+def _resolve(expr: sp.Basic, symbol: sp.Symbol, sample: Fraction) -> sp.Basic | None:
+    """``expr`` with each piecewise node in ``symbol`` alone replaced by its branch at ``symbol = sample``."""
+    failed = False
+
+    def sign_at(expression: sp.Basic) -> int:
+        value = exact(expression, {symbol: sample})
+        return (value > 0) - (value < 0)
+
+    def branch(node: sp.Basic) -> sp.Basic:
+        nonlocal failed
+        try:
+            if isinstance(node, sp.Abs):
+                return node.args[0] if sign_at(node.args[0]) >= 0 else -node.args[0]
+            if isinstance(node, sp.sign):
+                return sp.Integer(sign_at(node.args[0]))
+            if isinstance(node, sp.Heaviside):
+                return sp.Integer(int(sign_at(node.args[0]) > 0))
+            if isinstance(node, (sp.Max, sp.Min)):
+                values = [(exact(argument, {symbol: sample}), argument) for argument in node.args]
+                chosen = max(values, key=lambda pair: pair[0]) if isinstance(node, sp.Max) else min(values)
+                return chosen[1]
+            if isinstance(node, sp.Piecewise):
+                for piece, condition in node.args:
+                    if exact(sp.Piecewise((1, condition), (0, True)), {symbol: sample}) == 1:
+                        return piece
+        except (NotRational, Undefined, TypeError):
+            pass
+        failed = True
+        return node
+
+    resolved = expr.replace(
+        lambda node: isinstance(node, _PIECEWISE) and node.free_symbols == {symbol},
+        branch,
+    )
+    return None if failed else resolved

@@ -1,8 +1,9 @@
 """The ``symcheck`` command line: list, verify, grade and build.
 
 A user's mistake (an unknown target, a malformed sheet, a bad option) is printed as one line that
-names the place and exits with status 2, without a traceback. ``verify`` exits 0 only when every
-derivation it checked is verified, so CI fails when a derivation breaks.
+names the place and exits with status 2, without a traceback. ``verify`` exits 0 only when nothing
+it checked failed or was left undecided, so CI fails when a derivation breaks; a step only probed
+(agreeing at every probe point, not proved) is shown as "probed" and fails only ``--strict``.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--jobs", type=int, default=_default_jobs(), help="processes to verify in (default: 2)")
     verify.add_argument("--no-numeric", action="store_true", help="skip the numeric checks")
     verify.add_argument("-v", "--verbose", action="store_true", help="show every step, not only failures")
+    verify.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on a step that was only probed (agreed at every probe point) and not proved",
+    )
 
     grade = commands.add_parser("grade", help="grade an answer sheet claim by claim")
     grade.add_argument("sheet", help="a registered sheet name (ml-theory) or a Markdown file with a key beside it")
@@ -112,12 +118,9 @@ def _verify(arguments: argparse.Namespace) -> int:
     if arguments.json:
         print(report.to_json())
     else:
-        counts = report.counts
-        print(
-            f"{counts['verified']} verified, {counts['failed']} failed, {counts['undecided']} undecided "
-            f"in {report.seconds:.2f}s"
-        )
-    return EXIT_OK if report.ok else EXIT_FAILED
+        print(report.counts_line())
+    passed = report.proved if arguments.strict else report.ok
+    return EXIT_OK if passed else EXIT_FAILED
 
 
 def _grade(arguments: argparse.Namespace) -> int:

@@ -31,8 +31,8 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from symcheck.balls import constant_sign, same_algebraic_number
-from symcheck.breakpoints import linear_roots
+from symcheck.balls import arctangent_identity, constant_sign, same_algebraic_number
+from symcheck.breakpoints import interval_cases, linear_roots
 from symcheck.budget import BudgetExceeded, Deadline, run_isolated, time_limit
 from symcheck.domains import domain_note
 from symcheck.errors import UnsupportedStatement
@@ -144,19 +144,16 @@ def _isolated_simplify(difference: sp.Basic) -> str | None:
 
 
 def _is_algebraic_constant(expr: sp.Basic) -> bool:
-    for node in sp.preorder_traversal(expr):
-        if node.is_Atom:
-            if node.is_Symbol or node in (sp.S.Pi, sp.S.Exp1, sp.S.EulerGamma) or isinstance(node, sp.Float):
-                return False
-            continue
-        if node.is_Add or node.is_Mul:
-            continue
-        if node.is_Pow and node.args[1].is_Rational:
-            continue
-        if isinstance(node, (sp.cos, sp.sin)) and (node.args[0] / sp.pi).is_Rational:
-            continue
-        return False
-    return True
+    """Rationals, i, radicals, and cos/sin of rational multiples of π, combined by +, × and rational powers."""
+    if expr.is_Rational or expr is sp.S.ImaginaryUnit:
+        return True
+    if expr.is_Add or expr.is_Mul:
+        return all(_is_algebraic_constant(argument) for argument in expr.args)
+    if expr.is_Pow:
+        return expr.args[1].is_Rational and _is_algebraic_constant(expr.args[0])
+    if isinstance(expr, (sp.cos, sp.sin)):
+        return bool((expr.args[0] / sp.pi).is_Rational)
+    return False
 
 
 def _unit_roots_as_cosines(expr: sp.Basic) -> sp.Basic:
@@ -169,17 +166,33 @@ def _unit_roots_as_cosines(expr: sp.Basic) -> sp.Basic:
 
 def _constant_verdict(left: sp.Basic, right: sp.Basic, deadline: Deadline) -> Verdict | None:
     """Two numbers: different when a ball of their difference excludes 0 (rising precision), equal
-    when they are the same algebraic number; otherwise None, with how far they agree in ``detail``."""
+    when an exact argument shows it; otherwise None, or "probably equal" with how far they agree."""
     difference = left - right
-    shown = constant_sign(difference, deadline)
+    shown = constant_sign(difference, deadline, max_bits=4096)
     if shown is None:
         return None
-    if shown.nonzero:
+    if not shown.nonzero:
+        exact = _exact_constant(left, right, difference, deadline)
+        if exact is not None:
+            return exact
+        shown = constant_sign(difference, deadline)  # as far as the time allows
+    if shown is not None and shown.nonzero:
         return Verdict(
             False,
             "ball arithmetic",
             f"the two sides differ by {shown.value} (a ball excluding 0 at {shown.bits} bits)",
         )
+    bits = shown.bits if shown is not None else 4096
+    return Verdict(
+        None,
+        "ball arithmetic",
+        f"probably equal: the difference is within a ball of radius below 2^-{bits} around 0 (not a proof)",
+        confidence=1.0 - 2.0**-52,
+        probable=True,
+    )
+
+
+def _exact_constant(left: sp.Basic, right: sp.Basic, difference: sp.Basic, deadline: Deadline) -> Verdict | None:
     rewritten = _unit_roots_as_cosines(difference)
     if rewritten != difference and constant_difference(sp.expand(rewritten)) == 0:
         return Verdict(True, "normal form", "exp(iqπ) = cos qπ + i sin qπ", confidence=1.0)
@@ -192,13 +205,7 @@ def _constant_verdict(left: sp.Basic, right: sp.Basic, deadline: Deadline) -> Ve
                 "the same root of one minimal polynomial" if same else "different minimal polynomials",
                 confidence=1.0 if same else None,
             )
-    return Verdict(
-        None,
-        "ball arithmetic",
-        f"probably equal: the difference is within a ball of radius below 2^-{shown.bits} around 0 (not a proof)",
-        confidence=1.0 - 2.0**-52,
-        probable=True,
-    )
+    return arctangent_identity(difference, deadline)
 
 
 def _equations(
@@ -392,6 +399,9 @@ def _ladder(
         parameter = _integer_polynomial(difference, assumptions, context, deadline)
         if parameter is not None:
             return parameter
+    moduli = _log_moduli(symbolic_left, symbolic_right, context, deadline)
+    if moduli is not None:
+        return moduli
 
     if difference is None:
         difference = symbolic_left - symbolic_right
@@ -476,6 +486,12 @@ def _breakpoint_cases(expr: sp.Basic) -> list[sp.Basic] | None:
     return None
 
 
+def _interval_cases(expr: sp.Basic) -> list[sp.Basic] | None:
+    """The pieces of the line between the rational breakpoints of one symbol, and the breakpoints."""
+    found = interval_cases(expr)
+    return None if found is None else found[1]
+
+
 def _vacuous(case: sp.Basic, real: bool) -> bool:
     """A case where the two sides are never compared: one is undefined, or (on the real domain) not real."""
     if case.has(sp.zoo, sp.nan):
@@ -491,9 +507,10 @@ def _case_split(
         return None
     for splitter, name in (
         (lambda e: delta_cases(e, context), "case split on i = k"),
+        (_interval_cases, "case split on intervals"),
         (_breakpoint_cases, "case split at breakpoints"),
         (sign_cases, "case split on signs"),
-        (lambda e: sign_cases(e, branches=real), "case split on signs"),
+        (lambda e: sign_cases(e, branches=True), "case split on signs"),
     ):
         cases = splitter(difference)
         if cases is None:
@@ -514,6 +531,94 @@ def _case_split(
             return None
         return name
     return None
+
+
+_REAL_FUNCTIONS = (sp.exp, sp.sin, sp.cos, sp.tan, sp.atan, sp.sinh, sp.cosh, sp.tanh, sp.sign, sp.Heaviside)
+
+
+def _real_wherever_defined(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is real at every real point where it is defined (a sufficient, structural test)."""
+    if expr.is_number:
+        return bool(expr.is_extended_real)
+    if isinstance(expr, sp.Symbol):
+        return bool(expr.is_extended_real)
+    if isinstance(expr, sp.Abs):
+        return True
+    if expr.is_Add or expr.is_Mul or isinstance(expr, (*_REAL_FUNCTIONS, sp.Max, sp.Min)):
+        return all(_real_wherever_defined(argument) for argument in expr.args)
+    if expr.is_Pow:
+        base, exponent = expr.args
+        if exponent.is_integer or base.is_nonnegative:
+            return _real_wherever_defined(base) and _real_wherever_defined(exponent)
+    return False
+
+
+def _affine_in_logs(expr: sp.Basic) -> bool:
+    """``R + Σ cᵢ log Aᵢ`` with R and every cᵢ real wherever defined (the Aᵢ may be anything)."""
+
+    def variable_log(node: sp.Basic) -> bool:
+        return isinstance(node, sp.log) and bool(node.free_symbols)
+
+    for term in sp.Add.make_args(expr):
+        logs = [factor for factor in sp.Mul.make_args(term) if variable_log(factor)]
+        rest = [factor for factor in sp.Mul.make_args(term) if not variable_log(factor)]
+        if len(logs) > 1 or any(factor.find(variable_log) for factor in rest) or len(logs[0].args if logs else ()) > 1:
+            return False
+        if not all(_real_wherever_defined(factor) for factor in rest):
+            return False
+    return True
+
+
+def _log_modulus(argument: sp.Basic, factored: bool = False) -> sp.Basic:
+    """``log|A|`` split over products and real powers: log|a b^e| = log|a| + e log|b| wherever defined."""
+    if argument.is_Mul:
+        return sp.Add(*(_log_modulus(factor) for factor in argument.args))
+    if argument.is_Pow and _real_wherever_defined(argument.args[1]):
+        return argument.args[1] * _log_modulus(argument.args[0])
+    if isinstance(argument, sp.exp) and argument.args[0].is_extended_real:
+        return argument.args[0]
+    if isinstance(argument, sp.Abs):
+        return _log_modulus(argument.args[0])
+    if argument.is_Add and not factored:
+        return _log_modulus(sp.factor(argument), factored=True)
+    return sp.log(sp.Abs(argument))
+
+
+def _log_moduli(left: sp.Basic, right: sp.Basic, context: Context, deadline: Deadline) -> Verdict | None:
+    """Sides affine in logarithms are equal wherever both are real if their real parts are equal.
+
+    At a point where ``R + Σ cᵢ log Aᵢ`` is real (R, cᵢ real), it equals its real part
+    ``R + Σ cᵢ log|Aᵢ|``; and ``log|a b^e| = log|a| + e log|b|`` holds wherever defined, for real e.
+    So ``log((x+1)/(1−x)) = −log((1−x)/(x+1))`` and ``log(a²b) = 2 log a + log b`` hold wherever
+    both sides are real, though not as complex functions.
+    """
+    if left.has(sp.I) or right.has(sp.I) or not (left.has(sp.log) or right.has(sp.log)):
+        return None
+    if not all(symbol.is_extended_real for symbol in (left.free_symbols | right.free_symbols)):
+        return None
+    if not (_affine_in_logs(sp.expand(left)) and _affine_in_logs(sp.expand(right))):
+        return None
+
+    def moduli(expr: sp.Basic) -> sp.Basic:
+        return sp.expand(expr).replace(
+            lambda node: isinstance(node, sp.log) and len(node.args) == 1, lambda node: _log_modulus(node.args[0])
+        )
+
+    try:
+        with time_limit(deadline.share(0.3, floor=0.05)):
+            difference = normal_form(moduli(left) - moduli(right), context)
+            if not rational_zero(difference):
+                return None
+    except BudgetExceeded:
+        if deadline.expired():
+            raise
+        return None
+    return Verdict(
+        True,
+        "real parts of logarithms",
+        "equal wherever both sides are real (there each equals its real part, and Re log z = log|z|)",
+        confidence=1.0,
+    )
 
 
 def _integer_polynomial(

@@ -475,9 +475,10 @@ def _compare_numeric(
         if needed + 10 > dps:
             # as many digits as the magnitudes inside the expressions span, and a margin
             cap = MAX_DIGITS if 1e-3 <= point.scale <= 1e3 else MAX_DIGITS_SPREAD
-            precision = max(dps, min(cap, needed + dps))
-            if precision > dps:
-                left_value, right_value, _ = _evaluate_pair(left, right, point, precision, strict)
+            if needed + dps > cap:
+                return _Comparison("unresolved", digits=cap)  # more digits than this point may take
+            precision = needed + dps
+            left_value, right_value, _ = _evaluate_pair(left, right, point, precision, strict)
         if not complex_semantics and not (
             is_real_value(left_value, precision) and is_real_value(right_value, precision)
         ):
@@ -607,8 +608,8 @@ def _visit(
         outcome.exact += 1
     else:
         comparison = comparison or _compare_numeric(left, right, point, relation, dps, outcome.complex_semantics)
-    outcome.digits = max(outcome.digits, comparison.digits)
     if comparison.kind == "agreed":
+        outcome.digits = max(outcome.digits, comparison.digits)
         outcome.agreed += 1
     elif comparison.kind in ("undefined", "unresolved"):
         outcome.skipped_undefined += 1

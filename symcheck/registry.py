@@ -139,9 +139,21 @@ def get(name: str) -> Entry:
 
 
 def build(name: str) -> Derivation:
-    """The derivation registered as ``name``, built once and cached (derivations are immutable)."""
+    """The derivation registered as ``name``, built once and cached (derivations are immutable).
+
+    The name is given twice, to the decorator and to ``Derivation(name=...)``; a derivation whose two
+    names differ is refused, since it would be verified and reported under the one it was not listed as.
+    """
     if name not in _built:
-        _built[name] = get(name).builder()
+        entry = get(name)
+        built = entry.builder()
+        declared = getattr(built, "name", name)
+        if declared != name:
+            raise SymcheckError(
+                f"{entry.module}.{entry.builder.__qualname__} is registered as {name!r} but builds "
+                f"Derivation(name={declared!r}): give the derivation one name"
+            )
+        _built[name] = built
     return _built[name]
 
 
