@@ -14,7 +14,7 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-TOPICS = ("bce", "softmax", "cross_entropy", "regularization", "mlp")
+TOPICS = ("bce", "softmax", "cross_entropy", "regularization", "mlp", "linear_regression", "logistic_regression")
 __all__ = [*TOPICS, "kernels", "notation", "register_all"]
 
 
