@@ -32,21 +32,18 @@ import mpmath
 import sympy as sp
 
 from symcheck.balls import arctangent_identity, constant_sign, same_algebraic_number
-from symcheck.breakpoints import interval_cases, linear_roots
 from symcheck.budget import BudgetExceeded, Deadline, run_isolated, time_limit
+from symcheck.cases import case_split
 from symcheck.domains import domain_note
 from symcheck.errors import UnsupportedStatement
 from symcheck.model import Assumptions
 from symcheck.normalize import (
     Context,
     constant_difference,
-    delta_cases,
     evaluate_derivatives,
-    helper_symbol,
     high_degree,
     normal_form,
     rational_zero,
-    sign_cases,
     with_declared_assumptions,
 )
 from symcheck.parameters import MAX_DEGREE, degree_bound, instance, integer_parameters
@@ -393,7 +390,7 @@ def _ladder(
 
     real = not (left.has(sp.I) or right.has(sp.I))
     if difference is not None:
-        split = _case_split(difference, context, deadline, real)
+        split = case_split(difference, context, deadline, real)
         if split is not None:
             return Verdict(True, split, confidence=1.0)
         parameter = _integer_polynomial(difference, assumptions, context, deadline)
@@ -476,61 +473,6 @@ def _probe(
         outcome = ProbeOutcome(interrupted=True)
         outcome.notes.append("probing ran out of its share of the time")
         return outcome
-
-
-def _breakpoint_cases(expr: sp.Basic) -> list[sp.Basic] | None:
-    """Split at the first linear breakpoint ``x = r`` of an Abs, Max/Min, sign, Heaviside or Piecewise."""
-    for symbol, root in linear_roots(expr):
-        beyond = helper_symbol(f"beyond_{symbol}", positive=True)
-        return [expr.xreplace({symbol: root + beyond}), expr.xreplace({symbol: root - beyond}), expr.subs(symbol, root)]
-    return None
-
-
-def _interval_cases(expr: sp.Basic) -> list[sp.Basic] | None:
-    """The pieces of the line between the rational breakpoints of one symbol, and the breakpoints."""
-    found = interval_cases(expr)
-    return None if found is None else found[1]
-
-
-def _vacuous(case: sp.Basic, real: bool) -> bool:
-    """A case where the two sides are never compared: one is undefined, or (on the real domain) not real."""
-    if case.has(sp.zoo, sp.nan):
-        return True
-    return real and case.is_extended_real is False
-
-
-def _case_split(
-    difference: sp.Basic, context: Context, deadline: Deadline, real: bool = True, depth: int = 0
-) -> str | None:
-    """Prove ``difference == 0`` by splitting on deltas, breakpoints and signs, normalising each case."""
-    if depth > 3:
-        return None
-    for splitter, name in (
-        (lambda e: delta_cases(e, context), "case split on i = k"),
-        (_interval_cases, "case split on intervals"),
-        (_breakpoint_cases, "case split at breakpoints"),
-        (sign_cases, "case split on signs"),
-        (lambda e: sign_cases(e, branches=True), "case split on signs"),
-    ):
-        cases = splitter(difference)
-        if cases is None:
-            continue
-        try:
-            with time_limit(deadline.share(0.3, floor=0.05)):
-                for case in cases:
-                    if _vacuous(case, real):
-                        continue
-                    normal = normal_form(case, context)
-                    if rational_zero(normal) or _vacuous(normal, real):
-                        continue
-                    if _case_split(normal, context, deadline, real, depth + 1) is None:
-                        return None
-        except BudgetExceeded:
-            if deadline.expired():
-                raise
-            return None
-        return name
-    return None
 
 
 _REAL_FUNCTIONS = (sp.exp, sp.sin, sp.cos, sp.tan, sp.atan, sp.sinh, sp.cosh, sp.tanh, sp.sign, sp.Heaviside)
