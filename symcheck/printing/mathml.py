@@ -75,6 +75,8 @@ _LATEX2MATHML_ERRORS = {
     "LimitsMustFollowMathOperatorError": (r"\limits does not follow an operator", r"\limits"),
 }
 
+_ALIGNED = re.compile(r"\\(begin|end)\s*\{aligned\}")
+"""amsmath's ``aligned`` (what one writes inside ``$$``) is ``align*`` to latex2mathml, which lacks it."""
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?")
 _ESCAPE_OR_COMMAND = re.compile(r"\\(?:[A-Za-z]+\*?|.)", re.DOTALL)
 _RAW_BACKSLASH = re.compile(r"\\(?:[A-Za-z]+|.|$)", re.DOTALL)
@@ -83,11 +85,13 @@ _ENTITY = re.compile(r"&#x([0-9A-Fa-f]+);")
 _STRAY_AMPERSAND = re.compile(r"&(?!#x[0-9A-Fa-f]+;)")
 
 
-def mathml(latex_source: str, *, display: bool = False) -> str:
+def mathml(latex_source: str, *, display: bool = False, operator_spacing: bool = True) -> str:
     """MathML (a ``<math>`` element, as text) for ``latex_source``, a LaTeX math body without ``$``.
 
     ``display`` selects block (display) rather than inline layout. Raises :class:`MathMLError`
     when the LaTeX is malformed or uses something latex2mathml would render wrongly.
+    ``operator_spacing`` puts TeX's thin spaces around named operators (``1 \\log 0.1``), which
+    browsers do not add by themselves; a consumer that spaces operators itself (Typst) turns it off.
     """
     from xml.etree.ElementTree import tostring
 
@@ -95,7 +99,9 @@ def mathml(latex_source: str, *, display: bool = False) -> str:
 
     _check_source(latex_source)
     try:
-        element = convert_to_element(latex_source, display="block" if display else "inline")
+        element = convert_to_element(
+            _ALIGNED.sub(r"\\\1{align*}", latex_source), display="block" if display else "inline"
+        )
     except RecursionError as error:
         raise MathMLError("nesting is too deep", source=latex_source) from error
     except Exception as error:  # latex2mathml signals every malformed input with some exception
@@ -105,6 +111,9 @@ def mathml(latex_source: str, *, display: bool = False) -> str:
         raise MathMLError(reason, source=latex_source, command=command) from error
     _check_tree(element, latex_source)
     _decode_entities(element)
+    _ordinary_dots_and_punctuation(element)
+    if operator_spacing:
+        _space_operators(element)
     return tostring(element, encoding="unicode")
 
 
@@ -147,7 +156,7 @@ def _check_source(source: str) -> None:
 def _supported_environments() -> frozenset[str]:
     from latex2mathml import commands
 
-    return frozenset(name.lstrip("\\") for name in commands.MATRICES) - {"substack"}
+    return frozenset(name.lstrip("\\") for name in commands.MATRICES) - {"substack"} | {"aligned"}
 
 
 def _check_tree(element: Element, source: str) -> None:
@@ -175,6 +184,24 @@ def _check_tree(element: Element, source: str) -> None:
             )
 
 
+_DOTS = frozenset("…⋯")
+_PUNCTUATION = frozenset(";:")
+
+
+def _ordinary_dots_and_punctuation(element: Element) -> None:
+    """``\\dots`` as an ordinary atom and ``;`` as punctuation, as TeX sets them.
+
+    latex2mathml writes ``\\dots`` as an operator, which a browser spaces on both sides
+    (``y₁, … ,yₙ``), and ``;`` as an identifier, which it does not space at all (``xₙ;θ``).
+    """
+    for node in element.iter():
+        text = (node.text or "").strip()
+        if node.tag == "mo" and text in _DOTS and not node.attrib:
+            node.tag = "mi"
+        elif node.tag == "mi" and text in _PUNCTUATION and not node.attrib:
+            node.tag = "mo"
+
+
 def _decode_entities(element: Element) -> None:
     """latex2mathml stores characters as ``&#x…;`` text; make them characters so serialising escapes right."""
     for node in element.iter():
@@ -192,3 +219,156 @@ def _commands(source: str) -> list[str]:
 def _last_command(source: str) -> str | None:
     commands = _commands(source)
     return commands[-1] if commands else None
+
+
+# --------------------------------------------------------------------------- operator spacing
+
+_FUNCTION_NAMES = frozenset(
+    (
+        "arccos",
+        "arcsin",
+        "arctan",
+        "arg",
+        "ch",
+        "cos",
+        "cosh",
+        "cot",
+        "coth",
+        "csc",
+        "deg",
+        "det",
+        "dim",
+        "exp",
+        "gcd",
+        "hom",
+        "inf",
+        "ker",
+        "lg",
+        "lim",
+        "ln",
+        "log",
+        "max",
+        "min",
+        "sec",
+        "sh",
+        "sin",
+        "sinh",
+        "sup",
+        "tan",
+        "tanh",
+        "th",
+    )
+)
+"""Named operators that latex2mathml prints as ``<mi>`` (\\log, \\sin, \\exp, ...); every alphabetic
+``<mo>`` (\\max, \\lim, \\det, \\operatorname{diag}) is one too."""
+_BINARY_NAMES = frozenset({"mod"})
+"""``\\bmod`` is a binary operator, spaced by the browser like ``+``."""
+_ROWS = frozenset({"math", "mrow", "mstyle", "mtd", "msqrt", "mpadded", "mphantom", "menclose", "merror"})
+"""Elements whose children are set one after the other: where spaces between atoms belong."""
+_SCRIPTED = frozenset({"msub", "msup", "msubsup", "munder", "mover", "munderover"})
+_LARGE_OPERATORS = frozenset("∑∏∐∫∬∭∮⋃⋂⋁⋀⨁⨂⨀")
+_OPENING = frozenset("([{⟨⌈⌊")
+_CLOSING = frozenset(")]}⟩⌉⌋")
+_SIGNS = frozenset("−-+±∓")
+THIN_SPACE = "0.1667em"
+"""TeX's thin space (3 mu), the space between a named operator and an ordinary atom."""
+
+
+def _tag(node: Element) -> str:
+    return node.tag.rsplit("}", 1)[-1]
+
+
+def _named_operator(node: Element) -> bool:
+    """An operator atom in TeX's sense: ``log``, ``max``, ``diag``, or one with scripts (``\\max_i``, ``\\log_2``)."""
+    tag = _tag(node)
+    if tag in _SCRIPTED and len(node):
+        return _named_operator(node[0])
+    text = (node.text or "").strip()
+    if tag == "mi":
+        return text in _FUNCTION_NAMES
+    if tag == "mo":
+        return text not in _BINARY_NAMES and any(char.isalpha() for char in text)
+    return False
+
+
+def _large_operator(node: Element) -> bool:
+    tag = _tag(node)
+    if tag in _SCRIPTED and len(node):
+        return _large_operator(node[0])
+    return tag == "mo" and (node.text or "").strip() in _LARGE_OPERATORS
+
+
+def _opens(node: Element) -> bool:
+    """An opening fence, alone or starting a fenced row (``(``, ``\\left(``)."""
+    tag = _tag(node)
+    if tag == "mrow" and len(node):
+        return _opens(node[0])
+    if tag != "mo":
+        return False
+    return node.get("form") == "prefix" or (node.text or "").strip() in _OPENING
+
+
+def _space_before(previous: Element, first: bool) -> bool:
+    """Whether TeX puts a thin space between ``previous`` and a named operator after it."""
+    if _named_operator(previous) or _large_operator(previous):
+        return True
+    if _tag(previous) == "mo":
+        text = (previous.text or "").strip()
+        return text in _CLOSING or (first and text in _SIGNS)  # Close–Op, and a leading sign is an ordinary atom
+    return _tag(previous) != "mspace"
+
+
+def _space_after(following: Element) -> bool:
+    """Whether TeX puts a thin space between a named operator and ``following``: not before ``(``,
+    nor before an operator that brings its own space (``+``, ``=``, ``,``)."""
+    if _named_operator(following) or _large_operator(following):
+        return True
+    if _opens(following):
+        return False
+    return _tag(following) not in ("mo", "mspace")
+
+
+def _thin_space(template: Element) -> Element:
+    return template.makeelement("mspace", {"width": THIN_SPACE})
+
+
+def _core_operator(node: Element) -> Element:
+    while _tag(node) in _SCRIPTED and len(node):
+        node = node[0]
+    return node
+
+
+def _space_operators(element: Element) -> None:
+    """TeX's spacing around named operators, which MathML leaves to the browser and browsers omit.
+
+    ``1 \\log 0.1`` came out as "1log0.1": a browser spaces an ``<mo>`` by its operator
+    dictionary, but ``log`` is an ``<mi>``, and an alphabetic ``<mo>`` (``max``) gets the
+    dictionary's default thick spaces on both sides, before a parenthesis too. Following TeX's
+    table of spacing between atom classes (an ordinary atom, a closing fence or another operator
+    next to an operator: a thin space; an operator before an opening fence or a binary operator:
+    none), explicit ``<mspace>`` elements are inserted and such ``<mo>`` get no spaces of their own.
+    """
+    for node in list(element.iter()):
+        if _tag(node) not in _ROWS:
+            continue
+        children = list(node)
+        if not any(_named_operator(child) for child in children):
+            continue
+        spaced: list[Element] = []
+        for position, child in enumerate(children):
+            if _named_operator(child):
+                core = _core_operator(child)
+                if _tag(core) == "mo":
+                    core.set("lspace", "0")
+                    core.set("rspace", "0")
+                spaced_already = bool(spaced) and _tag(spaced[-1]) == "mspace"
+                if position > 0 and not spaced_already and _space_before(children[position - 1], position == 1):
+                    spaced.append(_thin_space(child))
+                spaced.append(child)
+                if position + 1 < len(children) and _space_after(children[position + 1]):
+                    spaced.append(_thin_space(child))
+            else:
+                spaced.append(child)
+        for child in children:
+            node.remove(child)
+        node.extend(spaced)

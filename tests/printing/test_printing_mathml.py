@@ -109,3 +109,65 @@ def test_line_break_followed_by_letters_is_not_mistaken_for_a_command():
     r"""``\\def`` in a matrix is a row break then 'def', not the \def primitive."""
     converted = mathml(r"\begin{matrix}a\\def\end{matrix}")
     assert re.search(r"<mi>d</mi>", converted)
+
+
+# --------------------------------------------------------------------------- spaces around named operators
+
+
+def _row(source: str, **options: bool) -> list[str]:
+    """The top row of the MathML of ``source``: each child as ``tag:text`` (``mspace`` as ``_``)."""
+    root = ElementTree.fromstring(mathml(source, **options))
+    row = root[0]
+    return [
+        "_" if child.tag == f"{MATHML}mspace" else f"{child.tag[len(MATHML) :]}:{child.text or ''}" for child in row
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # an ordinary atom on either side of log: a thin space each side ("1log0.1" before)
+        (r"1 \log 0.1", ["mn:1", "_", "mi:log", "_", "mn:0.1"]),
+        (r"a \sin x", ["mi:a", "_", "mi:sin", "_", "mi:x"]),
+        (r"\exp z", ["mi:exp", "_", "mi:z"]),
+        # before an opening parenthesis, none; after a binary operator, only the operator's own space
+        (r"\log(x)", ["mi:log", "mo:(", "mi:x", "mo:)"]),
+        (r"x + \log y", ["mi:x", "mo:+", "mi:log", "_", "mi:y"]),
+        # a leading minus is an ordinary atom in TeX: a thin space before the operator
+        (r"-\log 0.1", ["mo:−", "_", "mi:log", "_", "mn:0.1"]),
+        # two operators in a row, and an operator after a closing parenthesis
+        (r"\sin x \cos x", ["mi:sin", "_", "mi:x", "_", "mi:cos", "_", "mi:x"]),
+        (r"(a) \log b", ["mo:(", "mi:a", "mo:)", "_", "mi:log", "_", "mi:b"]),
+    ],
+)
+def test_named_operators_get_the_thin_spaces_tex_gives_them(source: str, expected: list[str]) -> None:
+    assert _row(source) == expected
+
+
+def test_operator_spaces_are_thin_and_alphabetic_mo_has_no_default_space() -> None:
+    root = ElementTree.fromstring(mathml(r"\max_{i} z_{i} + \operatorname{BCE}(y)"))
+    spaces = [node.get("width") for node in root.iter(f"{MATHML}mspace")]
+    assert spaces == ["0.1667em"]  # after max_i; none before the parenthesis of BCE(y)
+    operators = [node for node in root.iter(f"{MATHML}mo") if (node.text or "").isalpha()]
+    assert [(node.text, node.get("lspace"), node.get("rspace")) for node in operators] == [
+        ("max", "0", "0"),
+        ("BCE", "0", "0"),
+    ]
+
+
+def test_operator_spacing_can_be_left_to_the_consumer() -> None:
+    """Typst spaces op("log") itself: the MathML it translates has no spaces added."""
+    assert _row(r"1 \log 0.1", operator_spacing=False) == ["mn:1", "mi:log", "mn:0.1"]
+    assert "mspace" not in mathml(r"\max_{i} z_{i}", operator_spacing=False)
+
+
+def test_dots_are_ordinary_and_a_semicolon_is_punctuation() -> None:
+    """``\\dots`` was an operator spaced on both sides (``y₁, … ,yₙ``) and ``;`` an unspaced letter."""
+    assert _row(r"y_{1}, \dots, y_{n}; \theta")[1:6] == ["mo:,", "mi:…", "mo:,", "msub:", "mo:;"]
+
+
+def test_aligned_is_read_as_align() -> None:
+    """Students write ``aligned`` inside ``$$``; latex2mathml only knows ``align*``."""
+    root = ElementTree.fromstring(mathml(r"\begin{aligned} a &= b \\ &= c \end{aligned}", display=True))
+    table = next(root.iter(f"{MATHML}mtable"))
+    assert [[cell.get("columnalign") for cell in row] for row in table] == [["right", "left"], ["right", "left"]]
