@@ -20,6 +20,7 @@ leaves the previous output intact.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -63,6 +64,30 @@ def _reproducible(value: Any) -> Any:
 
 def _json(data: Any) -> bytes:
     return (json.dumps(_reproducible(data), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def portable_path(path: str) -> str:
+    """A path as a published sheet names it: relative to the project (the working directory) when it
+    lies under it, else by the file's name alone, so no sheet depends on the machine that built it."""
+    if not path or not Path(path).is_absolute():
+        return path
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(path).name
+
+
+def portable(grade: GradeReport) -> GradeReport:
+    """``grade`` with every path it holds (its source, its claims' places) made :func:`portable_path`."""
+    claims = tuple(
+        dataclasses.replace(
+            claim, location=dataclasses.replace(claim.location, path=portable_path(claim.location.path))
+        )
+        if claim.location is not None
+        else claim
+        for claim in grade.claims
+    )
+    return dataclasses.replace(grade, source=portable_path(grade.source), claims=claims)
 
 
 def _safe_directory(name: str) -> str:
@@ -144,7 +169,7 @@ def _collect(options: BuildOptions, progress: Progress) -> dict[Path, bytes]:
 
     files: dict[Path, bytes] = {}
     documents: list[tuple[Path, Document]] = []
-    for grade in grades:
+    for grade in map(portable, grades):
         directory = options.out / _safe_directory(grade.sheet)
         with progress.stage(f"composing {grade.sheet}"):
             documents.append((directory / "solutions", compose_solutions(grade, derivations, reports)))

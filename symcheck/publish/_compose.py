@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symcheck.errors import BuildError, SymcheckError
+from symcheck.errors import BuildError
 from symcheck.model import Definition, Derivation
-from symcheck.printing import MathMLError, latex_statement
+from symcheck.printing import latex_statement
+from symcheck.publish._claims import anchor, claim_card, claim_verdict, place_of
 from symcheck.publish._document import (
     Block,
-    ClaimCard,
     Code,
     DerivationBlock,
     DisplayMath,
@@ -36,15 +36,14 @@ from symcheck.publish._document import (
     Strong,
     Table,
     Text,
-    Verbatim,
     Verdict,
 )
-from symcheck.publish._mathml import checked_mathml
-from symcheck.publish._typst_math import mathml_to_typst
+from symcheck.publish._inline import NO_VALUE, joined, number, prose, report_math
 from symcheck.results import CheckResult, DerivationReport, StepResult, VerifyReport
 from symcheck.sheet import ClaimResult, GradeReport
 
 __all__ = [
+    "anchor",
     "claim_verdict",
     "compose_derivation",
     "compose_derivation_block",
@@ -58,14 +57,9 @@ __all__ = [
     "status_verdict",
 ]
 
-_CLAIM_VERDICTS = {
-    "correct": Verdict("correct", "✓", "good"),
-    "wrong": Verdict("wrong", "✗", "bad"),
-    "imprecise": Verdict("imprecise", "≈", "warn"),
-    "undecided": Verdict("undecided", "?", "unknown"),
-}
 _STATUS_VERDICTS = {
     "verified": Verdict("verified", "✓", "good"),
+    "probed": Verdict("checked, not proved", "~", "warn"),
     "failed": Verdict("failed", "✗", "bad"),
     "undecided": Verdict("undecided", "?", "unknown"),
     "given": Verdict("given", "·", "neutral"),
@@ -75,21 +69,22 @@ _CHECK_KINDS = {
     "reference": "NumPy reference",
     "instances": "explicit instances",
 }
-_NO_VALUE = "—"
-
-
-def claim_verdict(verdict: str) -> Verdict:
-    return _CLAIM_VERDICTS[verdict]
+_METHODS = {
+    "structural": "proved: both sides are the same expression",
+    "normal form": "proved: both sides reduce to the same normal form",
+    "sign of the difference": "proved from the sign of the difference",
+    "shape algebra": "proved: the shapes multiply out",
+    "numeric evaluation": "proved by exact evaluation",
+    "interval arithmetic": "proved by interval arithmetic",
+    "case split on signs": "proved case by case on the signs",
+    "case split on i = k": "proved for i = k and for i ≠ k",
+}
+"""How a verified step was checked, in words (the report's JSON keeps the engine's method name)."""
 
 
 def status_verdict(status: str) -> Verdict:
-    return _STATUS_VERDICTS[status]
-
-
-def anchor(*parts: str) -> str:
-    """A stable, URL- and label-safe anchor: ``derivation-softmax-jacobian``, ``part-1c``."""
-    text = "-".join(parts).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+    """How a verification status is shown; a status this version does not know is shown by its name."""
+    return _STATUS_VERDICTS.get(status) or Verdict(status, "?", "unknown")
 
 
 def part_order(part: str) -> tuple:
@@ -100,61 +95,7 @@ def part_order(part: str) -> tuple:
     return ((0,), *((0, int(piece)) if piece.isdigit() else (1, piece) for piece in pieces))
 
 
-def _number(value: float | None, digits: int = 6) -> str:
-    return _NO_VALUE if value is None else f"{value:.{digits}g}"
-
-
-def _scientific(value: float | None) -> str:
-    return _NO_VALUE if value is None else f"{value:.1e}"
-
-
 # --------------------------------------------------------------------------- formulas
-
-
-def _report_math(latex: str, place: str) -> Math:
-    """LaTeX that exists only in a report (a grader's correction): validated here, where its place is known.
-
-    latex2mathml accepts broken input silently, so every formula is checked before any format is
-    printed; a bad one stops the build with the claim or derivation it belongs to.
-    """
-    try:
-        checked_mathml(latex, display=True)
-    except MathMLError as error:
-        raise BuildError(f"{place}: {error}") from None
-    return Math(latex)
-
-
-_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$")
-"""``$…$`` in a grader's prose (``the correct form is $\\hat{y}_{k} - 1$``), not ``$$`` and not ``\\$``."""
-
-
-def _printable(latex: str) -> bool:
-    """Whether every format can print ``latex``: valid for MathML, and its MathML translatable to Typst."""
-    try:
-        mathml_to_typst(checked_mathml(latex, display=False))
-    except SymcheckError:
-        return False
-    return True
-
-
-def _prose(text: str) -> tuple[Inline, ...]:
-    """A grader's sentence: text, with its ``$…$`` formulas as math.
-
-    The formulas in a diagnosis may quote the student (``Link 2, $- (1 \\log 0.1 + …)$, is
-    false``), so one that cannot be printed faithfully in every format is shown as written, in
-    monospace, rather than stopping the build or showing garbled math.
-    """
-    inlines: list[Inline] = []
-    position = 0
-    for match in _INLINE_MATH.finditer(text):
-        if match.start() > position:
-            inlines.append(Text(text[position : match.start()]))
-        formula = match.group(1).strip()
-        inlines.append(InlineMath(Math(formula)) if _printable(formula) else Code(match.group()))
-        position = match.end()
-    if position < len(text):
-        inlines.append(Text(text[position:]))
-    return tuple(inlines)
 
 
 def _definition_statement(definition: Definition) -> sp.Basic:
@@ -178,10 +119,11 @@ def _definition_statement(definition: Definition) -> sp.Basic:
 def _method(step: StepResult) -> str:
     if step.status == "given":
         return "given, not checked"
-    method = f"checked by {step.method}"
-    if step.confidence is not None and step.confidence < 1:
-        method += f" (confidence {step.confidence:.6g})"
-    return method
+    if step.status == "verified":
+        return _METHODS.get(step.method) or f"proved ({step.method})"
+    if step.status == "probed":
+        return "agrees at every point it was checked at, but is not proved"
+    return f"checked by {step.method}" if step.method else ""
 
 
 def _step_item(title: str, step: StepResult, statement: object | None, place: str) -> StepItem:
@@ -189,17 +131,17 @@ def _step_item(title: str, step: StepResult, statement: object | None, place: st
     notes: list[Field] = []
     settled = step.status in ("verified", "given")
     if step.compared_with and not settled:
-        notes.append(Field("Compared with", (DisplayMath(_report_math(step.compared_with, place)),)))
+        notes.append(Field("Compared with", (DisplayMath(report_math(step.compared_with, place)),)))
     if step.counterexample is not None:
-        notes.append(Field("Counterexample", (Paragraph((Text(str(step.counterexample)),)),)))
+        notes.append(Field("Counterexample", (Paragraph(prose(str(step.counterexample))),)))
     if step.detail and not settled:
-        notes.append(Field("Detail", (Paragraph((Text(step.detail),)),)))
+        notes.append(Field("Detail", (Paragraph(prose(step.detail)),)))
     meta = " · ".join(part for part in (step.rule, _method(step)) if part)
     return StepItem(
         title=title,
         math=Math(step.latex, statement),
-        justification=step.justification,
-        meta=meta,
+        justification=prose(step.justification),
+        meta=prose(meta),
         verdict=status_verdict(step.status),
         notes=tuple(notes),
     )
@@ -216,11 +158,11 @@ def _checks_table(checks: Sequence[CheckResult]) -> Table | None:
         verdict = status_verdict(check.status)
         rows.append(
             (
-                (Text(description),),
+                prose(description),
                 (Text(_CHECK_KINDS.get(check.kind, check.kind)),),
                 (verdict,),
-                (Text(_scientific(check.max_error)),),
-                (Text(_scientific(check.tolerance)),),
+                (number(check.max_error, 2),),
+                (number(check.tolerance, 2),),
                 (Text(str(check.points)),),
             )
         )
@@ -241,7 +183,7 @@ def _intro(derivation: Derivation | None, report: DerivationReport | None) -> tu
     blocks: list[Block] = []
     summary = derivation.summary if derivation is not None else (report.summary if report else "")
     if summary:
-        blocks.append(Paragraph((Text(summary),)))
+        blocks.append(Paragraph(prose(summary)))
     if report is not None and report.error:
         blocks.append(Paragraph((Strong("Could not be built: "), Text(report.error))))
     if report is not None and report.general_k:
@@ -258,9 +200,9 @@ def _intro(derivation: Derivation | None, report: DerivationReport | None) -> tu
             statement = _definition_statement(definition)
             where: list[Inline] = [Text("Where "), InlineMath(Math(latex_statement(statement), statement))]
             if definition.description:
-                where.append(Text(f" ({definition.description})"))
+                where.extend((Text(" ("), *prose(definition.description), Text(")")))
             where.append(Text("."))
-            blocks.append(Paragraph(tuple(where)))
+            blocks.append(Paragraph(joined(where)))
     return tuple(blocks)
 
 
@@ -277,16 +219,16 @@ def compose_derivation_block(
             StepItem(
                 title=f"Step {index + 1}",
                 math=Math(latex_statement(step.statement), step.statement),
-                justification=step.justification,
-                meta=" · ".join(part for part in (step.rule, "given" if step.given else "") if part),
+                justification=prose(step.justification),
+                meta=prose(" · ".join(part for part in (step.rule, "given" if step.given else "") if part)),
                 verdict=None,
             )
             for index, step in enumerate(derivation.steps)
         )
-        result = StepItem("Result", Math(latex_statement(derivation.result), derivation.result), "", "", None)
+        result = StepItem("Result", Math(latex_statement(derivation.result), derivation.result), (), (), None)
         return DerivationBlock(
             anchor=anchor("derivation", name),
-            heading=heading_prefix + title,
+            heading=prose(heading_prefix + title),
             name=name,
             verdict=None,
             intro=_intro(derivation, None),
@@ -315,7 +257,7 @@ def compose_derivation_block(
         )
     return DerivationBlock(
         anchor=anchor("derivation", name),
-        heading=heading_prefix + title,
+        heading=prose(heading_prefix + title),
         name=name,
         verdict=status_verdict(report.status),
         intro=_intro(derivation, report),
@@ -326,90 +268,6 @@ def compose_derivation_block(
 
 
 # --------------------------------------------------------------------------- claims
-
-
-def _where(claim: ClaimResult) -> str:
-    return f"{claim.location}: claim {claim.id}" if claim.location else f"claim {claim.id}"
-
-
-def _beyond(explanation: str, diagnosis: str) -> str:
-    """The explanation without the diagnosis it restates (the report's JSON keeps both whole, each
-    readable on its own; a sheet shows the diagnosis just above, so it would read twice)."""
-    if diagnosis and diagnosis in explanation:
-        explanation = " ".join(explanation.replace(diagnosis, " ").split())
-    return explanation
-
-
-def _claim_card(claim: ClaimResult, derivation_link: Inline | None) -> ClaimCard:
-    place = _where(claim)
-    fields: list[Field] = []
-    if claim.statement:
-        fields.append(Field("Question", (Paragraph(_prose(claim.statement)),)))
-    written_label = f"As written ({claim.location})" if claim.location else "As written"
-    fields.append(Field(written_label, (Verbatim(claim.written),)))
-    if claim.student_value is not None:
-        fields.append(Field("Value of the claim", (Paragraph((Text(_number(claim.student_value)),)),)))
-    # a wrong claim's correction is often the expected form itself: shown once, as the correction
-    correction_is_expected = bool(claim.correction) and claim.correction == claim.expected
-    if claim.expected:
-        blocks: list[Block] = [DisplayMath(_report_math(claim.expected, f"{place}, expected"))]
-        if claim.value is not None:
-            blocks.append(Paragraph((Text(f"Value: {_number(claim.value)}"),)))
-        fields.append(Field("Correction" if correction_is_expected else "Expected", tuple(blocks)))
-    elif claim.value is not None:
-        fields.append(Field("Expected", (Paragraph((Text(_number(claim.value)),)),)))
-    if claim.correction and not correction_is_expected:
-        fields.append(Field("Correction", (DisplayMath(_report_math(claim.correction, f"{place}, correction")),)))
-    if claim.diagnosis:
-        fields.append(Field("Diagnosis", (Paragraph(_prose(claim.diagnosis)),)))
-    explanation = _beyond(claim.explanation, claim.diagnosis)
-    if explanation:
-        fields.append(Field("Explanation", (Paragraph(_prose(explanation)),)))
-    if claim.readings:
-        rows = []
-        for reading in claim.readings:
-            expected: tuple[Inline, ...] = (
-                (InlineMath(_report_math(reading.expected, f"{place}, reading {reading.name!r}")),)
-                if reading.expected
-                else (Text(_NO_VALUE),)
-            )
-            rows.append(
-                (
-                    (Text(reading.name),),
-                    expected,
-                    (Text(_number(reading.value)),),
-                    (claim_verdict(reading.verdict),),
-                    _prose(reading.detail),
-                )
-            )
-        table = Table(("Reading", "Expected", "Value", "Verdict", "Detail"), tuple(rows))
-        fields.append(Field("Readings of the question", (table,)))
-    if claim.links:
-        rows = []
-        for link in claim.links:
-            values = (
-                f"{_number(link.left_value)} vs {_number(link.right_value)}"
-                if link.left_value is not None or link.right_value is not None
-                else _NO_VALUE
-            )
-            rows.append(
-                (
-                    (Text(str(link.index + 1)),),
-                    (Code(f"{link.left} {link.relation} {link.right}"),),
-                    (claim_verdict(link.verdict),),
-                    (Text(values),),
-                    _prose(link.detail),
-                )
-            )
-        fields.append(Field("Links of the chain", (Table(("#", "Link", "Verdict", "Values", "Detail"), tuple(rows)),)))
-    if derivation_link is not None:
-        fields.append(Field("Model derivation", (Paragraph((derivation_link,)),)))
-    return ClaimCard(
-        anchor=anchor("claim", claim.id),
-        heading=f"Claim {claim.id}",
-        verdict=claim_verdict(claim.verdict),
-        fields=tuple(fields),
-    )
 
 
 def _counts(report: GradeReport) -> str:
@@ -462,7 +320,7 @@ def compose_solutions(
     for claim in report.claims:
         if claim.derivation is not None and claim.derivation not in reports:
             raise BuildError(
-                f"{_where(claim)}: names the derivation {claim.derivation!r}, which is not registered "
+                f"{place_of(claim)}: names the derivation {claim.derivation!r}, which is not registered "
                 "(`symcheck list` shows the registered derivations)"
             )
     shown_under: dict[str, str] = {}
@@ -474,21 +332,23 @@ def compose_solutions(
         blocks: list[Block] = []
         new_here: list[str] = []
         for claim in part.claims:
-            link: Inline | None = None
+            link: tuple[Inline, ...] | None = None
             if claim.derivation is not None:
                 name = claim.derivation
                 if name not in shown_under and name not in new_here:
                     new_here.append(name)
                 where = shown_under.get(name, heading)
-                title = reports[name].title
-                link = Link(f"{title} ({name}), shown under {where}", anchor("derivation", name))
-            blocks.append(_claim_card(claim, link))
+                link = (
+                    *prose(reports[name].title),
+                    Text(", "),
+                    Link(f"shown under {where}", anchor("derivation", name)),
+                )
+            blocks.append(claim_card(claim, link))
             overview_rows.append(
                 (
-                    (Link(part.label or "—", part_anchor),),
+                    (Link(part.label or NO_VALUE, part_anchor),),
                     (Link(claim.id, anchor("claim", claim.id)),),
                     (claim_verdict(claim.verdict),),
-                    (Code(claim.derivation),) if claim.derivation else (Text(_NO_VALUE),),
                 )
             )
         for name in new_here:
@@ -513,11 +373,11 @@ def compose_solutions(
                 Text(
                     "Each part shows every claim as the student wrote it, its verdict, the expected answer, the "
                     "correction and the diagnosis, then the model derivation: each step with its justification "
-                    "and how it was checked, and the numeric checks that back it."
+                    "and how it was proved, and the numeric checks that back it."
                 ),
             )
         ),
-        Table(("Part", "Claim", "Verdict", "Derivation"), tuple(overview_rows)),
+        Table(("Part", "Claim", "Verdict"), tuple(overview_rows)),
     )
     return Document(title=f"Solutions: {report.title}", intro=intro, sections=tuple(sections))
 
@@ -540,7 +400,7 @@ def compose_reference(report: VerifyReport, derivations: Mapping[str, Derivation
     rows = tuple(
         (
             (Link(item.name, anchor("derivation", item.name)),),
-            (Text(item.title),),
+            prose(item.title),
             (status_verdict(item.status),),
             (Text("yes" if item.general_k else "no"),),
         )
@@ -591,7 +451,9 @@ def compose_grade_report(report: GradeReport) -> Document:
     """A graded sheet on its own (Jupyter): the claim cards, part by part, without the derivations."""
     sections = []
     for part in _parts(report):
-        cards = tuple(_claim_card(claim, Code(claim.derivation) if claim.derivation else None) for claim in part.claims)
+        cards = tuple(
+            claim_card(claim, (Code(claim.derivation),) if claim.derivation else None) for claim in part.claims
+        )
         sections.append(Section(anchor("part", part.label or "other"), _part_heading(part.label), cards))
     intro = (Paragraph((Text(_counts(report)),)),)
     return Document(title=report.title, intro=intro, sections=tuple(sections))

@@ -36,6 +36,7 @@ __all__ = [
     "Text",
     "Verbatim",
     "Verdict",
+    "Written",
 ]
 
 Tone = Literal["good", "bad", "warn", "unknown", "neutral"]
@@ -124,6 +125,23 @@ class Verbatim:
 
 
 @dataclass(frozen=True)
+class Written:
+    """A student's answer: typeset (``shown``), beside the text it was typeset from (``source``).
+
+    ``shown`` holds a display formula, or a paragraph for an answer in words; it is empty when the
+    text could not be typeset (OCR debris, LaTeX that some format cannot print), and ``note`` then
+    says so. ``show_source`` is False when the source would only repeat what is shown (words
+    without formulas). Renderers put the source one click away where they can (HTML, Markdown)
+    and in small type under the typeset answer on paper.
+    """
+
+    source: str
+    shown: tuple[Block, ...]
+    note: str = ""
+    show_source: bool = True
+
+
+@dataclass(frozen=True)
 class Table:
     """A small table; each cell is a run of inline content."""
 
@@ -160,8 +178,10 @@ class StepItem:
     title: str
     """What the step is called: "Step 3", "Result"."""
     math: Math
-    justification: str
-    meta: str
+    justification: tuple[Inline, ...]
+    """Why the step follows, its formulas typeset."""
+    meta: tuple[Inline, ...]
+    """The rule it applies and how it was checked, in small print."""
     verdict: Verdict | None
     notes: tuple[Field, ...] = ()
 
@@ -171,7 +191,8 @@ class DerivationBlock:
     """A derivation in full: summary, definitions, steps, declared result and numeric checks."""
 
     anchor: str
-    heading: str
+    heading: tuple[Inline, ...]
+    """The derivation's title, its formulas typeset."""
     name: str
     verdict: Verdict | None
     intro: tuple[Block, ...]
@@ -180,7 +201,7 @@ class DerivationBlock:
     checks: Table | None
 
 
-Block = Paragraph | DisplayMath | Verbatim | Table | ClaimCard | DerivationBlock
+Block = Paragraph | DisplayMath | Verbatim | Written | Table | ClaimCard | DerivationBlock
 
 
 @dataclass(frozen=True)
@@ -226,14 +247,21 @@ def _collect(node: object, found: list[Math]) -> None:
     elif isinstance(node, Field):
         for block in node.blocks:
             _collect(block, found)
+    elif isinstance(node, Written):
+        for block in node.shown:
+            _collect(block, found)
     elif isinstance(node, ClaimCard):
         for field in node.fields:
             _collect(field, found)
     elif isinstance(node, StepItem):
         found.append(node.math)
+        for inline in (*node.justification, *node.meta):
+            _collect(inline, found)
         for note in node.notes:
             _collect(note, found)
     elif isinstance(node, DerivationBlock):
+        for inline in node.heading:
+            _collect(inline, found)
         for block in node.intro:
             _collect(block, found)
         for step in node.steps:

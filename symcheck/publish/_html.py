@@ -13,6 +13,7 @@ page works offline and no sheet text can run in it. The same renderer gives Jupy
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from symcheck.publish._document import (
@@ -32,8 +33,9 @@ from symcheck.publish._document import (
     Text,
     Verbatim,
     Verdict,
+    Written,
 )
-from symcheck.publish._mathml import checked_mathml
+from symcheck.publish._mathml import checked_mathml, inline_pieces
 from symcheck.publish._renderer import DocumentRenderer
 from symcheck.publish._theme import TONE_COLOURS
 
@@ -49,10 +51,13 @@ _TONES = "\n".join(
 
 STYLE = f"""\
 .symcheck {{ font-family: "Latin Modern Roman", "STIX Two Text", Cambria, "DejaVu Serif", Georgia, serif;
-  color: #1F2328; background: #FFFFFF; line-height: 1.5; max-width: 54rem; margin: 0 auto; padding: 1.5rem; }}
+  color: #1F2328; background: #FFFFFF; line-height: 1.5; max-width: 54rem; margin: 0 auto; padding: 1.5rem;
+  overflow-wrap: break-word; }}
 .symcheck math {{ font-family: {MATH_FONTS}; font-size: 1.08em; }}
-.symcheck math[display="block"] {{ margin: 0.5em 0; overflow-x: auto; overflow-y: hidden; padding: 0.15em 0; }}
+.symcheck .display {{ overflow-x: auto; overflow-y: hidden; max-width: 100%; margin: 0.5em 0; padding: 0.15em 0; }}
+.symcheck .display > math {{ margin: 0; }}
 .symcheck mtd[columnalign="left"] {{ text-align: left; }}
+.symcheck menclose[notation="box"] {{ border: 1px solid currentColor; padding: 0.15em 0.3em; }}
 .symcheck h1 {{ font-size: 1.8rem; margin: 0 0 0.6rem; }}
 .symcheck h2 {{ font-size: 1.4rem; border-bottom: 1px solid #D0D7DE; margin-top: 2.2rem; }}
 .symcheck h3 {{ font-size: 1.15rem; margin: 1.6rem 0 0.3rem; }}
@@ -67,23 +72,42 @@ STYLE = f"""\
   white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.25rem 0;
   font: 0.88rem/1.45 "DejaVu Sans Mono", ui-monospace, monospace; }}
 .symcheck code {{ font: 0.9em "DejaVu Sans Mono", ui-monospace, monospace; background: #F6F8FA; padding: 0 0.2em; }}
+.symcheck .written {{ margin: 0.25rem 0; }}
+.symcheck .written > p {{ margin: 0.2rem 0; font-style: italic; }}
+.symcheck .written code.source {{ display: block; white-space: pre-wrap; padding: 0.4rem 0.6rem; margin: 0.2rem 0;
+  border: 1px solid #D0D7DE; border-radius: 4px; font-size: 0.85rem; line-height: 1.45; }}
+.symcheck details.source {{ margin: 0 0 0.3rem; }}
+.symcheck details.source > summary {{ cursor: pointer; color: #57606A; font-size: 0.85rem; width: max-content; }}
+.symcheck .note {{ color: #57606A; font-size: 0.9rem; margin: 0.2rem 0; }}
 .symcheck .step {{ margin: 1rem 0; }}
 .symcheck .step-head {{ font-weight: bold; margin-right: 0.4em; }}
 .symcheck .meta {{ color: #57606A; font-size: 0.9rem; margin-left: 0.4em; }}
-.symcheck table {{ border-collapse: collapse; margin: 0.6rem 0; }}
+.symcheck .table {{ max-width: 100%; overflow-x: auto; margin: 0.6rem 0; }}
+.symcheck table {{ border-collapse: collapse; }}
 .symcheck th, .symcheck td {{ border: 1px solid #D0D7DE; padding: 0.25rem 0.55rem; text-align: left;
   vertical-align: middle; }}
 .symcheck th {{ background: #F6F8FA; }}
 .symcheck a {{ color: #0B57D0; }}
 {_TONES}
+@media (max-width: 40rem) {{ .symcheck {{ padding: 0.75rem; }} .symcheck .card {{ padding-left: 0.6rem; }}
+  .symcheck th, .symcheck td {{ padding: 0.2rem 0.3rem; }} .symcheck h1 {{ font-size: 1.45rem; }} }}
 @media print {{ .symcheck {{ max-width: none; padding: 0; }} .symcheck .badge {{ print-color-adjust: exact; }} }}
 """
 
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
+_BREAK_AFTER = re.compile(r"(?<=\w)([._/])(?=\w)")
+
+
 def _text(text: str) -> str:
     return escape(text, quote=True)
+
+
+def _display(latex: str) -> str:
+    """Display math in a box of the line's width that scrolls what does not fit (a browser does not
+    scroll a ``<math>`` element itself)."""
+    return f'<div class="display">{checked_mathml(latex, display=True)}</div>'
 
 
 class _HtmlRenderer(DocumentRenderer):
@@ -116,10 +140,12 @@ class _HtmlRenderer(DocumentRenderer):
         return f"<strong>{_text(node.text)}</strong>"
 
     def _print_Code(self, node: Code) -> str:
-        return f"<code>{_text(node.text)}</code>"
+        """Monospace text that may break after the ``.``, ``_`` and ``/`` of a long name (``<wbr>``)."""
+        return "<code>" + _BREAK_AFTER.sub(r"\1<wbr>", _text(node.text)) + "</code>"
 
     def _print_InlineMath(self, node: InlineMath) -> str:
-        return checked_mathml(node.math.latex, display=False)
+        """Inline math, in pieces a line may break between (after a relation, as TeX breaks)."""
+        return " ".join(checked_mathml(piece, display=False) for piece in inline_pieces(node.math.latex))
 
     def _print_Link(self, node: Link) -> str:
         return f'<a href="#{node.anchor}">{_text(node.text)}</a>'
@@ -133,17 +159,30 @@ class _HtmlRenderer(DocumentRenderer):
         return f"<p>{self.inlines(node.inlines)}</p>"
 
     def _print_DisplayMath(self, node: DisplayMath) -> str:
-        return checked_mathml(node.math.latex, display=True)
+        return _display(node.math.latex)
 
     def _print_Verbatim(self, node: Verbatim) -> str:
         return f'<pre class="written">{_text(node.text)}</pre>'
 
+    def _print_Written(self, node: Written) -> str:
+        """The answer typeset, its source one click away; or, not typeset, the source and why."""
+        source = f'<code class="source">{_text(node.source)}</code>'
+        if not node.shown:
+            return f'<div class="written">\n<p class="note">{_text(node.note)}</p>\n{source}\n</div>'
+        parts = [self.print(block) for block in node.shown]
+        if node.show_source:
+            parts.append(f'<details class="source"><summary>source</summary>{source}</details>')
+        return '<div class="written">\n' + "\n".join(parts) + "\n</div>"
+
     def _print_Table(self, table: Table) -> str:
+        """A table in a box of the page's width: its cells wrap, and what still does not fit scrolls in the box."""
         header = "".join(f"<th>{_text(name)}</th>" for name in table.header)
         rows = "\n".join(
             "<tr>" + "".join(f"<td>{self.inlines(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
         )
-        return f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+        return (
+            f'<div class="table"><table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table></div>'
+        )
 
     def _print_Field(self, field: Field) -> str:
         blocks = "\n".join(self.print(block) for block in field.blocks)
@@ -162,10 +201,10 @@ class _HtmlRenderer(DocumentRenderer):
         if step.verdict is not None:
             head += self.print(step.verdict)
         if step.meta:
-            head += f'<span class="meta">{_text(step.meta)}</span>'
-        parts = [f"<div>{head}</div>", checked_mathml(step.math.latex, display=True)]
+            head += f'<span class="meta">{self.inlines(step.meta)}</span>'
+        parts = [f"<div>{head}</div>", _display(step.math.latex)]
         if step.justification:
-            parts.append(f"<p>{_text(step.justification)}</p>")
+            parts.append(f"<p>{self.inlines(step.justification)}</p>")
         parts.extend(self.print(note) for note in step.notes)
         return '<div class="step">\n' + "\n".join(parts) + "\n</div>"
 
@@ -174,7 +213,7 @@ class _HtmlRenderer(DocumentRenderer):
         head = f"<code>{_text(block.name)}</code>"
         if block.verdict is not None:
             head += " " + self.print(block.verdict)
-        heading = f'<h3 id="{block.anchor}">{_text(block.heading)}</h3>'
+        heading = f'<h3 id="{block.anchor}">{self.inlines(block.heading)}</h3>'
         parts = [heading, f"<p>{head}</p>", *self.derivation_parts(block)]
         return f'<div class="derivation {tone}">\n' + "\n".join(parts) + "\n</div>"
 

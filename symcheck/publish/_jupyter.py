@@ -33,6 +33,7 @@ from symcheck.publish._document import (
     Text,
     Verbatim,
     Verdict,
+    Written,
 )
 from symcheck.publish._renderer import DocumentRenderer
 
@@ -139,13 +140,19 @@ class _MathSummary(DocumentRenderer):
         head = [step.title]
         if step.verdict is not None:
             head.append(f"{step.verdict.mark} {step.verdict.word}")
+        first = self.text(" · ".join(head))
         if step.justification:
-            head.append(step.justification)
-        rows = [self.text(" · ".join(head)), r"\qquad " + step.math.latex]
+            first += self.text(" · ") + self.inlines(step.justification)
+        rows = [first, r"\qquad " + step.math.latex]
         return _ROW.join([*rows, *(self.print(note) for note in step.notes)])
 
     def _print_DerivationBlock(self, block: DerivationBlock) -> str:
-        return _ROW.join([self.text(block.heading), *(part for part in self.derivation_parts(block) if part)])
+        return _ROW.join([self.inlines(block.heading), *(part for part in self.derivation_parts(block) if part)])
+
+    def _print_Written(self, node: Written) -> str:
+        if not node.shown:
+            return _ROW.join([self.text(node.note), self._print_Verbatim(Verbatim(node.source))])
+        return _ROW.join(self.print(block) for block in node.shown)
 
 
 def register_display() -> None:

@@ -34,6 +34,7 @@ from symcheck.publish._document import (
     Text,
     Verbatim,
     Verdict,
+    Written,
 )
 from symcheck.publish._layout import Page, column_shares
 from symcheck.publish._renderer import DocumentRenderer
@@ -325,6 +326,17 @@ class _LatexRenderer(DocumentRenderer):
         body = "\\\\\n".join(_verbatim_line(line) or "~" for line in node.text.split("\n"))
         return f"\\begingroup\\par\\smallskip\\leftskip=1.2em\\ttfamily\\small\\raggedright\n{body}\\par\\endgroup\n"
 
+    def _print_Written(self, node: Written) -> str:
+        """The answer typeset, its source in small typewriter under it; or the source and why it is not typeset."""
+        if not node.shown:
+            note = f"\\textit{{{latex_text(node.note)}}}\n"
+            return note + self._print_Verbatim(Verbatim(node.source))
+        parts = [self.print(block) for block in node.shown]
+        if node.show_source:
+            lines = "\\\\\n".join(_verbatim_line(line) for line in node.source.split("\n") if line.strip())
+            parts.append(f"{{\\footnotesize\\color{{darkgray}}\\raggedright Source: \\texttt{{{lines}}}\\par}}\n")
+        return "\n".join(parts)
+
     def _print_Table(self, table: Table) -> str:
         shares = column_shares(table, _SMALL_PRINT)
         columns = "|".join("l" if share is None else f"{_RAGGED}p{{{share:.3f}\\textwidth}}" for share in shares)
@@ -352,13 +364,13 @@ class _LatexRenderer(DocumentRenderer):
         if step.verdict is not None:
             head += f"\\quad {self.print(step.verdict)}"
         if step.meta:
-            head += f"\\quad \\meta{{{latex_text(step.meta)}}}"
+            head += f"\\quad \\meta{{{self.inlines(step.meta)}}}"
         parts = [
             "\\par\\medskip\\noindent " + head + "\\par\\nopagebreak",
             f"\\[ \\fitmath{{{_math(step.math.latex)}}} \\]",
         ]
         if step.justification:
-            parts.append(latex_text(step.justification) + "\n")
+            parts.append(self.inlines(step.justification) + "\n")
         parts.extend(self.print(note) for note in step.notes)
         return "\n".join(parts)
 
@@ -366,7 +378,7 @@ class _LatexRenderer(DocumentRenderer):
         line = f"\\texttt{{{latex_text(block.name)}}}"
         if block.verdict is not None:
             line += f"\\quad {self.print(block.verdict)}"
-        heading = f"\\subsection*{{{latex_text(block.heading)}}}\\hypertarget{{{block.anchor}}}{{}}"
+        heading = f"\\subsection*{{{self.inlines(block.heading)}}}\\hypertarget{{{block.anchor}}}{{}}"
         return "\n".join([heading, line + "\n", *self.derivation_parts(block)])
 
 

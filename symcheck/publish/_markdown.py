@@ -35,6 +35,7 @@ from symcheck.publish._document import (
     Text,
     Verbatim,
     Verdict,
+    Written,
 )
 from symcheck.publish._renderer import DocumentRenderer
 
@@ -121,6 +122,17 @@ class _MarkdownRenderer(DocumentRenderer):
         fence = _fence(node.text)
         return f"{fence}text\n{node.text}\n{fence}\n"
 
+    def _print_Written(self, node: Written) -> str:
+        """The answer typeset, its LaTeX source folded away in a ``<details>`` (GitHub renders it);
+        an answer that could not be typeset as a code block, with the note saying so."""
+        fence = _fence(node.source)
+        if not node.shown:
+            return f"*{markdown_text(node.note)}*\n\n{fence}text\n{node.source}\n{fence}\n"
+        parts = [self.print(block) for block in node.shown]
+        if node.show_source:
+            parts.append(f"<details><summary>source</summary>\n\n{fence}latex\n{node.source}\n{fence}\n\n</details>\n")
+        return "\n".join(parts)
+
     def _print_Table(self, table: Table) -> str:
         header = "| " + " | ".join(markdown_text(name) for name in table.header) + " |"
         rule = "|" + "|".join(" --- " for _ in table.header) + "|"
@@ -145,10 +157,10 @@ class _MarkdownRenderer(DocumentRenderer):
         if step.verdict is not None:
             head += f" {self.print(step.verdict)}"
         if step.meta:
-            head += f" *{markdown_text(step.meta)}*"
+            head += f" *{self.inlines(step.meta)}*"
         parts = [head + "\n", _display(step.math.latex)]
         if step.justification:
-            parts.append(markdown_text(step.justification) + "\n")
+            parts.append(self.inlines(step.justification) + "\n")
         parts.extend(self.print(note) for note in step.notes)
         return "\n".join(parts)
 
@@ -156,7 +168,7 @@ class _MarkdownRenderer(DocumentRenderer):
         line = _code_span(block.name)
         if block.verdict is not None:
             line += f" {self.print(block.verdict)}"
-        heading = f'<a id="{block.anchor}"></a>\n\n### {markdown_text(block.heading)}\n'
+        heading = f'<a id="{block.anchor}"></a>\n\n### {self.inlines(block.heading)}\n'
         return "\n".join([heading, line + "\n", *self.derivation_parts(block)])
 
 

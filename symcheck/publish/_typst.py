@@ -35,6 +35,7 @@ from symcheck.publish._document import (
     Text,
     Verbatim,
     Verdict,
+    Written,
 )
 from symcheck.publish._layout import Page, column_shares
 from symcheck.publish._mathml import checked_mathml
@@ -69,6 +70,7 @@ _PREAMBLE = """\
 )
 #let fieldname(body) = text(weight: "bold", size: 9.5pt, body)
 #let meta(body) = text(size: 9pt, fill: luma(90), body)
+#let source(body) = block(above: 0.4em, below: 0.8em, text(size: 8pt, fill: luma(90))[Source: #raw(body)])
 """
 
 
@@ -90,7 +92,7 @@ def typst_math(math: Math, *, display: bool) -> str:
 
         return typst_statement(math.statement)
     try:
-        return mathml_to_typst(checked_mathml(math.latex, display=display))
+        return mathml_to_typst(checked_mathml(math.latex, display=display, operator_spacing=False))
     except TypstMathError as error:
         raise BuildError(f"cannot print {math.latex!r} for Typst: {error}") from None
 
@@ -141,6 +143,15 @@ class _TypstRenderer(DocumentRenderer):
         written = f"raw({_string(node.text)}, block: true)"
         return f"#block(width: 100%, fill: luma(245), inset: 6pt, radius: 2pt, {written})\n"
 
+    def _print_Written(self, node: Written) -> str:
+        """The answer typeset, its source in small grey type under it; or the source and why it is not typeset."""
+        if not node.shown:
+            return f"#emph({_string(node.note)})\n\n" + self._print_Verbatim(Verbatim(node.source))
+        parts = [self.print(block) for block in node.shown]
+        if node.show_source:
+            parts.append(f"#source({_string(node.source)})\n")
+        return "\n".join(parts)
+
     def _print_Table(self, table: Table) -> str:
         header = ", ".join(f"[*{_text(name)}*]" for name in table.header)
         cells = ", ".join(f"[{self.inlines(cell)}]" for row in table.rows for cell in row)
@@ -163,10 +174,10 @@ class _TypstRenderer(DocumentRenderer):
         if step.verdict is not None:
             head += f" #h(4pt) {self.print(step.verdict)}"
         if step.meta:
-            head += f" #h(4pt) #meta({_string(step.meta)})"
+            head += f" #h(4pt) #meta[{self.inlines(step.meta)}]"
         lines = [head + "\n", f"$ {typst_math(step.math, display=True)} $\n"]
         if step.justification:
-            lines.append(_text(step.justification) + "\n")
+            lines.append(self.inlines(step.justification) + "\n")
         lines.extend(self.print(note) for note in step.notes)
         return "#block(width: 100%, breakable: false, above: 1.1em)[\n" + "\n".join(lines) + "]\n"
 
@@ -174,7 +185,7 @@ class _TypstRenderer(DocumentRenderer):
         line = f"#raw({_string(block.name)})"
         if block.verdict is not None:
             line += f" #h(4pt) {self.print(block.verdict)}"
-        heading = f"=== {_text(block.heading)} <{block.anchor}>\n"
+        heading = f"=== {self.inlines(block.heading)} <{block.anchor}>\n"
         return "\n".join([heading, line + "\n", *self.derivation_parts(block)])
 
 

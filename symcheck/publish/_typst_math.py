@@ -164,6 +164,8 @@ class _Translator:
 
     def _mtext(self, node: ElementTree.Element) -> str:
         text = node.text or ""
+        if text and not text.strip():  # "\ ", a word space: Typst math drops a string of blanks
+            return " ".join("thick" for _ in text)
         return _string(text) if text else ""
 
     def _mspace(self, node: ElementTree.Element) -> str:
@@ -217,6 +219,12 @@ class _Translator:
             return f"binom({self.convert(numerator)}, {self.convert(denominator)})"
         return f"frac({self.convert(numerator)}, {self.convert(denominator)})"
 
+    def _menclose(self, node: ElementTree.Element) -> str:
+        """``\\boxed``: the formula in a frame (the only enclosure latex2mathml writes that we accept)."""
+        if node.get("notation") != "box":
+            raise TypstMathError(f"<menclose notation={node.get('notation')!r}> has no Typst translation")
+        return f"#box(stroke: 0.6pt, inset: (x: 3pt, y: 3pt), $display({self._children(node)})$)"
+
     def _msqrt(self, node: ElementTree.Element) -> str:
         return f"sqrt({self._children(node)})"
 
@@ -250,7 +258,22 @@ class _Translator:
 
     def _mtable(self, node: ElementTree.Element) -> str:
         rows = self._cells(node)
+        if _aligned(node):  # align* / aligned: Typst's own alignment points, right and left in turn
+            return " \\ ".join(" & ".join("" if cell == '""' else cell for cell in row) for row in rows)
         return "mat(delim: #none, " + "; ".join(", ".join(row) for row in rows) + ")"
+
+
+def _aligned(table: ElementTree.Element) -> bool:
+    """An ``align*`` table as latex2mathml writes it: no space between a right- and a left-aligned column."""
+    if not (table.get("columnspacing") or "").startswith("0em"):
+        return False
+    for row in table:
+        alignments = [cell.get("columnalign") for cell in row]
+        if any(
+            alignment != ("right" if position % 2 == 0 else "left") for position, alignment in enumerate(alignments)
+        ):
+            return False
+    return True
 
 
 def _is_fence(node: ElementTree.Element, form: str) -> bool:

@@ -287,3 +287,38 @@ def test_a_derivation_that_cannot_be_built_is_shown_as_such(
     assert "**Could not be built: **ValueError: a typo in the builder" in reference
     report = json.loads((tmp_path / "library" / "report.json").read_text(encoding="utf-8"))
     assert report["derivations"][-1]["error"] == "ValueError: a typo in the builder"
+
+
+def test_no_sheet_names_a_path_of_the_machine_that_built_it(
+    tmp_path: Path, cache: Path, graded: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build --out /abs/dir`` from anywhere: no file names the output folder, the working directory
+    or a sheet's absolute path (a sheet outside the project is named by its file name)."""
+    elsewhere = tmp_path / "home" / "teacher" / "sheets" / "answer_sheet.md"
+    report = cases.seed_like_report()
+    claims = tuple(
+        dataclasses.replace(claim, location=dataclasses.replace(claim.location, path=str(elsewhere)))
+        for claim in report.claims
+    )
+    graded["report"] = dataclasses.replace(report, source=str(elsewhere), claims=claims)
+    working = tmp_path / "work"
+    working.mkdir()
+    monkeypatch.chdir(working)
+    out = tmp_path / "built" / "output"
+    assert build(_options(out.resolve(), cache, progress=False)) == 0
+    written = _snapshot(out)
+    assert written
+    for name, data in written.items():
+        text = data.decode("latin-1")
+        for machine_path in (str(tmp_path), str(out), str(working), str(elsewhere.parent)):
+            assert machine_path not in text, f"{name} names {machine_path}"
+    sheet = json.loads(written["ml-theory/report.json"])
+    assert sheet["source"] == "answer_sheet.md"
+    assert {claim["location"].rsplit(":", 2)[0] for claim in sheet["claims"]} == {"answer_sheet.md"}
+
+
+def test_a_path_under_the_project_stays_relative_to_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert build_module.portable_path(str(tmp_path / "sheets" / "a.md")) == "sheets/a.md"
+    assert build_module.portable_path("derivations/sheets/a.md") == "derivations/sheets/a.md"
+    assert build_module.portable_path("/elsewhere/b.md") == "b.md"

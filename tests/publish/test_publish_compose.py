@@ -16,12 +16,29 @@ from symcheck.publish._compose import (
     part_order,
     shown_derivations,
 )
-from symcheck.publish._document import ClaimCard, DerivationBlock, Document, Link, Paragraph, Table, Verbatim
+from symcheck.publish._document import (
+    ClaimCard,
+    DerivationBlock,
+    DisplayMath,
+    Document,
+    InlineMath,
+    Link,
+    Paragraph,
+    Table,
+    Written,
+)
 from symcheck.results import VerifyReport
 
 
 def _cards(document: Document) -> list[ClaimCard]:
     return [block for section in document.sections for block in section.blocks if isinstance(block, ClaimCard)]
+
+
+def _shown(inlines: tuple) -> str:  # type: ignore[type-arg]
+    """Inline content as a reader would spell it: text as is, formulas as their LaTeX."""
+    return "".join(
+        inline.math.latex if isinstance(inline, InlineMath) else getattr(inline, "text", "") for inline in inlines
+    )
 
 
 def _derivations(document: Document) -> list[tuple[str, DerivationBlock]]:
@@ -53,9 +70,10 @@ def test_a_derivation_is_shown_once_under_the_first_part_that_uses_it(demo_docum
     assert [(heading, block.name) for heading, block in shown] == [("Part 1(b)", "demo.sigmoid_derivative")]
     later = next(card for card in _cards(demo_document) if card.heading == "Claim 10a-slope")
     link = later.fields[-1].blocks[0]
-    assert isinstance(link, Paragraph) and isinstance(link.inlines[0], Link)
-    assert link.inlines[0].anchor == shown[0][1].anchor
-    assert "shown under Part 1(b)" in link.inlines[0].text
+    assert isinstance(link, Paragraph) and isinstance(link.inlines[-1], Link)
+    assert link.inlines[-1].anchor == shown[0][1].anchor
+    assert link.inlines[-1].text == "shown under Part 1(b)"
+    assert "demo.sigmoid_derivative" not in _shown(link.inlines), "a registry name is for the JSON, not the prose"
 
 
 def test_shown_derivations_follow_the_parts() -> None:
@@ -69,20 +87,22 @@ def test_a_claim_card_holds_every_field_of_the_claim(demo_document: Document) ->
     labels = [field.label for field in card.fields]
     assert labels == [
         "Question",
-        "As written (sheet.md:1:4)",
+        "As written (sheet.md, line 1)",
         "Value of the claim",
         "Expected",
         "Correction",
         "Diagnosis",
     ]
     written = card.fields[1].blocks[0]
-    assert isinstance(written, Verbatim) and written.text == "σ(0) = 0.6"
+    assert isinstance(written, Written) and written.source == "σ(0) = 0.6" and written.show_source
+    assert written.shown == (DisplayMath(written.shown[0].math),) and written.shown[0].math.latex == "σ(0) = 0.6"
     bound = next(card for card in _cards(demo_document) if card.heading == "Claim a-bound")
     links = next(field for field in bound.fields if field.label == "Links of the chain").blocks[0]
     assert isinstance(links, Table) and len(links.rows) == 3
     slope = next(card for card in _cards(demo_document) if card.heading == "Claim 10a-slope")
     readings = next(field for field in slope.fields if field.label == "Readings of the question").blocks[0]
-    assert isinstance(readings, Table) and [row[0][0].text for row in readings.rows] == ["slope of σ", "slope of σ′"]
+    assert isinstance(readings, Table)
+    assert [_shown(row[0]) for row in readings.rows] == [r"slope of \sigma", r"slope of \sigma'"]
 
 
 def test_a_correction_equal_to_the_expected_form_and_a_restated_diagnosis_are_shown_once() -> None:
@@ -115,9 +135,9 @@ def test_steps_carry_the_reports_latex_and_the_derivations_statement(demo_docume
     assert [step.verdict.word for step in block.steps] == ["given", "verified", "failed"]
     failed = block.steps[2]
     assert [note.label for note in failed.notes] == ["Compared with", "Counterexample"]
-    assert "x = 1/2" in failed.notes[1].blocks[0].inlines[0].text
+    assert "x = 1/2" in _shown(failed.notes[1].blocks[0].inlines)
     assert block.result is not None and block.result.verdict.word == "undecided"
-    assert block.checks is not None and block.checks.rows[0][3][0].text == "3.2e-11"
+    assert block.checks is not None and block.checks.rows[0][3][0].math.latex == r"3.2 \times 10^{-11}"
 
 
 def test_a_claim_naming_an_unknown_derivation_is_an_error_at_its_place() -> None:
@@ -166,7 +186,7 @@ def test_an_unverified_derivation_shows_its_steps_without_verdicts() -> None:
     ((_, block),) = _derivations(document)
     assert block.verdict is None
     assert all(step.verdict is None for step in block.steps)
-    assert block.steps[0].meta == "definition · given"
+    assert _shown(block.steps[0].meta) == "definition · given"
     assert block.result is not None
     expected = r"\sigma'(x) = \sigma(x) (1 - \sigma(x))"
     assert block.result.math.latex == latex_statement(cases.demo_derivation().result) == expected

@@ -164,8 +164,8 @@ def test_latex_text(text: str, expected: str) -> None:
 
 def test_markdown_math_is_in_the_forms_github_renders(demo_document: Document) -> None:
     text = render_markdown(demo_document)
-    outside_written_text = re.sub(r"^```text\n.*?\n```$", "", text, flags=re.MULTILINE | re.DOTALL)
-    assert "$$" not in outside_written_text
+    outside_sources = re.sub(r"^```(?:text|latex)\n.*?\n```$", "", text, flags=re.MULTILINE | re.DOTALL)
+    assert "$$" not in outside_sources
     blocks = re.findall(r"^```math\n(.*?)\n```$", text, re.MULTILINE | re.DOTALL)
     assert r"\frac{1}{2}" in blocks and r"\sigma(x) (1 - \sigma(x))" in blocks
     assert r"$`\frac{1}{4}`$" in text  # inline math in the readings table
@@ -173,9 +173,9 @@ def test_markdown_math_is_in_the_forms_github_renders(demo_document: Document) -
 
 def test_markdown_escapes_hostile_sheet_text(hostile_document: Document) -> None:
     text = render_markdown(hostile_document)
-    fences = re.findall(r"^(`{3,})text\n(.*?)\n\1$", text, re.MULTILINE | re.DOTALL)
-    assert (("````", cases.HOSTILE)) in fences, "written text in a fence longer than any run of backticks in it"
-    outside_fences = text.replace(f"````text\n{cases.HOSTILE}\n````", "")
+    fences = re.findall(r"^(`{3,})latex\n(.*?)\n\1$", text, re.MULTILINE | re.DOTALL)
+    assert (("````", cases.HOSTILE)) in fences, "its source in a fence longer than any run of backticks in it"
+    outside_fences = text.replace(f"````latex\n{cases.HOSTILE}\n````", "")
     assert "<script>" not in outside_fences and "*bold*" not in outside_fences
     # the diagnosis: its $x$ is math, everything else escaped text
     assert "\\<script\\>alert('x')\\</script\\> \\& \\</pre\\> \\\\input{/etc/passwd}" in outside_fences
@@ -192,7 +192,7 @@ def test_typst_keeps_sheet_text_in_string_literals(hostile_document: Document) -
     def literal(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
-    assert f"raw({literal(cases.HOSTILE)}, block: true)" in source  # the claim as written
+    assert f"#source({literal(cases.HOSTILE)})" in source  # the claim as written, under its typeset form
     before, after = cases.HOSTILE.split("$x$")
     assert f"#{literal(before)};$x$#{literal(after)};" in source  # the diagnosis, its $x$ as math
 

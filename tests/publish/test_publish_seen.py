@@ -184,8 +184,8 @@ def test_pdf_text_has_claims_verdicts_and_numbers(pdf_path: Path) -> None:
         "? undecided",
         "✗ failed",
         "Value: 0.5",
-        "3.2e-11",
-        "at x = 1/2, s = 3/4: 3/16 ≠ 0.235004",
+        "3.2 × 10",
+        "at 𝑥 = 1/2, 𝑠 = 3/4: 3/16 ≠ 0.235004",
         "<script>alert('x')</script>",
         "\\input{/etc/passwd}",
     ):

@@ -27,12 +27,12 @@ CASES = [
 
 
 def test_translation_golden(golden) -> None:  # type: ignore[no-untyped-def]
-    lines = [f"{latex}\n  {mathml_to_typst(mathml(latex, display=True))}\n" for latex in CASES]
+    lines = [f"{latex}\n  {mathml_to_typst(mathml(latex, display=True, operator_spacing=False))}\n" for latex in CASES]
     golden.check("publish/typst_from_mathml.txt", "".join(lines))
 
 
 def test_translations_compile() -> None:
-    body = "\n".join(f"$ {mathml_to_typst(mathml(latex, display=True))} $" for latex in CASES)
+    body = "\n".join(f"$ {mathml_to_typst(mathml(latex, display=True, operator_spacing=False))} $" for latex in CASES)
     assert compile_pdf(f"#set document(date: none)\n{body}\n").startswith(b"%PDF-")
 
 
@@ -45,12 +45,14 @@ def test_every_statement_of_the_library_translates_and_compiles() -> None:
         for statement in (*(step.statement for step in derivation.steps), derivation.result):
             formulas.append(latex_statement(statement))
     assert len(formulas) > 100
-    body = "\n".join(f"$ {mathml_to_typst(mathml(latex, display=True))} $" for latex in formulas)
+    body = "\n".join(
+        f"$ {mathml_to_typst(mathml(latex, display=True, operator_spacing=False))} $" for latex in formulas
+    )
     assert compile_pdf(f"#set document(date: none)\n{body}\n").startswith(b"%PDF-")
 
 
 def test_characters_with_a_meaning_in_typst_are_escaped() -> None:
-    assert mathml_to_typst(mathml(r"a, b; c / d")) == r"a \, b \; c \/ d"
+    assert mathml_to_typst(mathml(r"a, b; c / d", operator_spacing=False)) == r"a \, b \; c \/ d"
     assert mathml_to_typst(mathml(r"\{1\}")) == r"\{ 1 \}"
     # latex2mathml keeps the spaces of \text{} as no-break spaces, and so does the Typst string
     assert mathml_to_typst(mathml(latex_text('#set "x" $'))) == '\\# "set\u00a0\\"x\\"\u00a0" \\$'
