@@ -289,7 +289,10 @@ SPECS: dict[str, sk.KernelSpec] = {
         _spec(
             "cross_entropy_grad",
             (_logits, sk.ClassArray(y, "labels"), sk.Parameter(n, "divisor")),
-            (sk.Output("gradient", REWRITES["cross_entropy.gradient_pivot"].stable / n, (k,)), _label_sum),
+            (
+                sk.Output("gradient", REWRITES["cross_entropy.gradient_pivot"].stable / n, (k,), double_word=True),
+                _label_sum,
+            ),
             ("cross_entropy.gradient_pivot",),
             pivots=_pivot,
             derivative_of=("cross_entropy", "logits"),

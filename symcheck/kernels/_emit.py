@@ -6,7 +6,8 @@ elementwise results into a dying argument's buffer when shapes agree (``np.exp(b
 in the row-major layout writes the final operation of an output straight into the caller's output
 array. The source is generated from the statements alone, so it is the same text for every ``K``;
 it is compiled like ``lambdify`` does, with identifiers that :func:`~symcheck.kernels._printer.sanitize`
-made safe and a namespace holding only ``np`` and the block-size helper.
+made safe and a namespace holding only ``np``, the block-size helper and the runtime helpers
+(:mod:`._runtime`, and :mod:`._dd` for double-word programs).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from symcheck.kernels import _dd
 from symcheck.kernels._lowering import Layout, Lowered, Reg, Stmt
 from symcheck.kernels._runtime import class_sum, exp_shifted, plus_at, rest_of_exp, sum_except, take
 
@@ -238,6 +240,7 @@ def compile_source(source: str, name: str, label: str) -> CompiledProgram:
         "_rest_of_exp": rest_of_exp,
         "_sum_except": sum_except,
         "_take": take,
+        "_dd": _dd,
     }
     exec(code, namespace)  # our own generated code, compiled from SymPy trees
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)

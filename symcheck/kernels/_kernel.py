@@ -19,9 +19,18 @@ from typing import Any
 
 import numpy as np
 
-from symcheck.kernels._emit import CompiledProgram, compile_source, emit
+from symcheck.kernels._edges import (
+    EdgePlan,
+    argument_names,
+    boundary_rows,
+    cancelling_rows,
+    compile_double_word,
+    compile_whole_array,
+    gather,
+    plan_edges,
+)
+from symcheck.kernels._emit import CompiledProgram, compile_source, emit, rows_per_block
 from symcheck.kernels._lowering import Layout, lower, slots_needed
-from symcheck.kernels._printer import IndexBook, Slot, print_array
 from symcheck.kernels._rewrite import Rewrite, verify_rewrite
 from symcheck.kernels._spec import ClassArray, Elementwise, KernelSpec, Parameter, RowIndex
 from symcheck.results import Verdict
@@ -61,9 +70,13 @@ class Kernel:
         rewrites: tuple[VerifiedRewrite, ...],
         build_seconds: float,
         verify_seconds: float,
+        edges: EdgePlan | None = None,
     ) -> None:
         self.spec = spec
         self._programs = programs
+        self._edges = edges or EdgePlan(spec)
+        self._double_words: dict[int, CompiledProgram] = {}
+        self._boundary: CompiledProgram | None = None
         self.rewrites = rewrites
         self.build_seconds = build_seconds
         """Seconds spent lowering, generating and compiling (not proving rewrites)."""
@@ -99,10 +112,6 @@ class Kernel:
                 _finish(result, prepared, len(output.indices))
                 for result, output in zip(results, self.spec.outputs, strict=True)
             )
-        outputs = [
-            np.empty((prepared.rows, *([prepared.classes] * len(output.indices))), dtype=prepared.work)
-            for output in self.spec.outputs
-        ]
         chosen = layout or self.layout_for(prepared.classes)
         if chosen not in self._programs:
             raise ValueError(f"layout must be one of {sorted(self._programs)}, found {chosen!r}")
@@ -111,12 +120,66 @@ class Kernel:
                 f"the transposed layout handles at most 255 classes (its argmax works in uint8), "
                 f"found {prepared.classes}"
             )
-        with np.errstate(all="ignore"):  # overflow to inf / underflow to 0 are the intended results
-            self._programs[chosen].function(*prepared.arrays, *outputs)
+        outputs = self._run(chosen, prepared.arrays, prepared.rows, prepared.classes, prepared.work)
+        if not self._edges.trivial:
+            self._settle_edges(prepared, outputs)
         return tuple(
             _finish(result, prepared, len(output.indices))
-            for result, output in zip(outputs, self.spec.outputs, strict=True)
+            for result, output in zip(outputs, self.spec.outputs, strict=False)
         )
+
+    def _run(self, layout: str, arrays: list[Any], rows: int, classes: int, dtype: np.dtype) -> list[np.ndarray]:
+        """The blocked program on prepared arrays: the spec's outputs, then the hidden ones."""
+        outputs = [
+            np.empty((rows, *([classes] * len(output.indices))), dtype=dtype) for output in self._edges.program.outputs
+        ]
+        with np.errstate(all="ignore"):  # overflow to inf / underflow to 0 are the intended results
+            self._programs[layout].function(*arrays, *outputs)
+        return outputs
+
+    # -- the edges: non-finite rows and cancelling sums (see symcheck.kernels._edges) ----------------
+    def _settle_edges(self, prepared: _Prepared, outputs: list[np.ndarray]) -> None:
+        edges = self._edges
+        boundary = (
+            boundary_rows(edges, self.spec, prepared.arrays, outputs)
+            if edges.boundary is not None
+            else np.zeros(0, dtype=np.intp)
+        )
+        for number, measure in edges.cancellations:
+            rows = cancelling_rows(outputs[measure], boundary)
+            width = prepared.classes ** max(len(self.spec.outputs[number].indices), 1)
+            block = rows_per_block(rows.size, width)
+            for start in range(0, rows.size, block):  # blocks of rows: the temporaries stay in cache
+                part = rows[start : start + block]
+                refined = self._double_word(number, gather(self.spec, prepared.arrays, part), prepared)
+                if refined is None:
+                    break
+                outputs[number][part] = refined
+        if boundary.size:
+            with self._lock:
+                if self._boundary is None:
+                    self._boundary = compile_whole_array(edges.boundary, False)
+            with np.errstate(all="ignore"):
+                values = self._boundary.function(*gather(self.spec, prepared.arrays, boundary))
+            for number, value in zip(edges.boundary_outputs, values, strict=True):
+                outputs[number][boundary] = value
+
+    def _double_word(self, number: int, arrays: list[Any], prepared: _Prepared) -> np.ndarray | None:
+        """Output ``number`` on the given rows in double-word arithmetic (None for other dtypes)."""
+        if prepared.work == np.float32:  # float64 is float32's double word: the same program, wider
+            wide = [
+                value.astype(np.float64) if isinstance(value, np.ndarray) and value.dtype == np.float32 else value
+                for value in arrays
+            ]
+            rows = next(len(value) for value in wide if isinstance(value, np.ndarray))
+            layout = self.layout_for(prepared.classes)
+            if layout == "columns" and prepared.classes > 255:
+                layout = "rows"
+            return self._run(layout, wide, rows, prepared.classes, np.dtype(np.float64))[number]
+        if prepared.work != np.float64:
+            return None
+        with np.errstate(all="ignore"):
+            return self._double_words[number].function(*arrays)
 
     def reference(self, *values: Any) -> tuple[np.ndarray, ...]:
         """The same outputs from the whole-array printing of the stable forms (no blocking).
@@ -138,7 +201,7 @@ class Kernel:
     def _reference(self, complex_safe: bool) -> CompiledProgram:
         with self._lock:
             if complex_safe not in self._references:
-                self._references[complex_safe] = _compile_reference(self.spec, complex_safe)
+                self._references[complex_safe] = compile_whole_array(self.spec, complex_safe)
             return self._references[complex_safe]
 
 
@@ -247,56 +310,12 @@ def _finish(result: np.ndarray, prepared: _Prepared, rank: int) -> np.ndarray:
 
 
 # -- generation --------------------------------------------------------------------------------------
-def _argument_names(spec: KernelSpec) -> tuple[list[str], str | None, str]:
-    book = IndexBook(spec)
-    names = []
-    class_argument = None
-    row_argument = None
-    for argument in spec.arguments:
-        key = argument.base if isinstance(argument, ClassArray) else argument.symbol
-        names.append(book.names[key])
-        if isinstance(argument, ClassArray) and class_argument is None:
-            class_argument = book.names[key]
-        if isinstance(argument, ClassArray | Elementwise) and row_argument is None:
-            row_argument = book.names[key]
-    if row_argument is None:
-        raise ValueError(f"kernel {spec.name!r} has no array argument")
-    return names, class_argument, row_argument
-
-
 def _generate(spec: KernelSpec, layout: Layout, name: str) -> CompiledProgram:
     program = lower(spec, layout)
-    arguments, class_argument, row_argument = _argument_names(spec)
+    arguments, class_argument, row_argument = argument_names(spec)
     outputs = [f"out_{number}" for number in range(len(spec.outputs))]
     source = emit(program, name, arguments, outputs, class_argument, row_argument)
     return compile_source(source, name, f"{spec.name} {name}")
-
-
-def _compile_reference(spec: KernelSpec, complex_safe: bool) -> CompiledProgram:
-    """``def reference(...)``: every output as one whole-array expression."""
-    arguments, class_argument, row_argument = _argument_names(spec)
-    lines = [f"def reference({', '.join(arguments)}):"]
-    lines.append(f"    N = {row_argument}.shape[0]")
-    lines.append(f"    K = {class_argument}.shape[1]" if class_argument else "    K = 1")
-    results = []
-    for number, output in enumerate(spec.outputs):
-        text = print_array(output.expression, spec, output.indices, complex_safe=complex_safe)
-        book = IndexBook(spec)
-        scope = book.base_scope()
-        scope.update({index: Slot(position) for position, index in enumerate(output.indices)})
-        slots = max(book.slots_needed(output.expression, scope), 1 if class_argument else 0)
-        extra = ", ".join([":"] * (1 + len(output.indices)) + ["0"] * (slots - len(output.indices)))
-        shape = ", ".join(["N"] + ["K"] * len(output.indices))
-        lines.append(f"    value_{number} = numpy.asarray({text})")
-        lines.append(
-            f"    value_{number} = numpy.broadcast_to(value_{number}.reshape("
-            f"value_{number}.shape + (1,) * ({slots + 1} - value_{number}.ndim))[{extra}], ({shape},))"
-        )
-        results.append(f"value_{number}.copy()")
-    lines.append(f"    return ({', '.join(results)},)")
-    source = "\n".join(lines) + "\n"
-    program = compile_source(source, "reference", f"{spec.name} reference")
-    return program
 
 
 _kernels: dict[KernelSpec, Kernel] = {}
@@ -317,11 +336,16 @@ def build_kernel(spec: KernelSpec, *, cache: bool = True) -> Kernel:
     started = time.perf_counter()
     verified = tuple(VerifiedRewrite(rewrite, verify_rewrite(rewrite)) for rewrite in spec.rewrites)
     proved = time.perf_counter()
-    slots = slots_needed(spec)
-    programs = {"rows": _generate(spec, Layout(transposed=False, slots=slots), "kernel_rows")}
+    edges = plan_edges(spec)
+    program = edges.program
+    slots = slots_needed(program)
+    programs = {"rows": _generate(program, Layout(transposed=False, slots=slots), "kernel_rows")}
     if any(isinstance(argument, ClassArray) for argument in spec.arguments):
-        programs["columns"] = _generate(spec, Layout(transposed=True, slots=slots), "kernel_columns")
-    kernel = Kernel(spec, programs, verified, time.perf_counter() - proved, proved - started)
+        programs["columns"] = _generate(program, Layout(transposed=True, slots=slots), "kernel_columns")
+    kernel = Kernel(spec, programs, verified, time.perf_counter() - proved, proved - started, edges)
+    for number, _measure in edges.cancellations:  # compiled now, so an unsupported form is refused at build
+        kernel._double_words[number] = compile_double_word(spec, spec.outputs[number])
+    kernel.build_seconds = time.perf_counter() - proved
     if cache:
         with _kernels_lock:
             _kernels[spec] = kernel

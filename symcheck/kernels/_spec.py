@@ -94,6 +94,13 @@ class Output:
     name: str
     expression: Expr
     indices: tuple[Symbol, ...] = ()
+    double_word: bool = False
+    """The expression is a sum whose terms may cancel (``ŷ_k - y_k``): rows where they do are
+    evaluated again in double-word arithmetic and rounded once (see :mod:`symcheck.kernels._edges`)."""
+    boundary: Expr | None = None
+    """The value for rows whose pivot (or, without a pivot, whose elementwise argument) is not
+    finite, where the proved stable form says nothing: the definition as written, evaluated in IEEE
+    arithmetic. None leaves those rows to the stable form."""
 
 
 @dataclass(frozen=True)
