@@ -111,6 +111,8 @@ def handles(left: Any, right: Any, assumptions: Assumptions | None = None) -> bo
     this package does not model (probability vectors, pinned entries, distinct indices), which the
     scalar ladder of :func:`symcheck.equivalent` handles.
     """
+    if isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
+        return False  # explicit matrices are compared entry by entry by symcheck.equivalent itself
     if _is_matrix(left) or _is_matrix(right):
         return True
     if assumptions is not None and _unmodelled(assumptions):
@@ -177,6 +179,15 @@ def equivalent_matrices(
     return replace(verdict, seconds=time.perf_counter() - started)
 
 
+def _as_sympy(value: Any) -> sp.Basic:
+    """SymPy objects and Python integers only: a string would have to be parsed, which runs code."""
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return sp.Integer(value)
+    raise TypeError(f"equivalent_matrices() takes SymPy expressions, not {type(value).__name__}")
+
+
 def _side(expr: sp.Basic, indices: tuple | None) -> _Side | Verdict:
     if _is_matrix(expr):
         try:
@@ -188,7 +199,7 @@ def _side(expr: sp.Basic, indices: tuple | None) -> _Side | Verdict:
 
 
 def _decide(left: sp.Basic, right: sp.Basic, assumptions: Assumptions, indices: tuple | None, seed: int) -> Verdict:
-    named, bases = _named(sp.sympify(left), sp.sympify(right), *(indices or ()))
+    named, bases = _named(_as_sympy(left), _as_sympy(right), *(indices or ()))
     left, right = named[:2]
     if indices is not None:
         indices = tuple(named[2:])
@@ -299,8 +310,9 @@ def _size_symbols(forms: list[sp.Basic], dims: tuple, entries: _Entries) -> set[
                     sizes |= lower.free_symbols | upper.free_symbols
     for dim in dims:
         if dim is not None:
-            sizes |= sp.sympify(dim).free_symbols
+            sizes |= dim.free_symbols
     for argument, _ in entries.inverses.values():
-        for dim in _matrix_shape(argument):
-            sizes |= sp.sympify(dim).free_symbols
+        for symbol in argument.atoms(sp.MatrixSymbol, sp.Identity, sp.ZeroMatrix, sp.OneMatrix):
+            for dim in symbol.shape:
+                sizes |= dim.free_symbols
     return sizes

@@ -95,7 +95,7 @@ class _Canonicaliser:
 
     def __init__(self, ranges: dict[sp.Basic, tuple[sp.Basic, sp.Basic]]) -> None:
         self.ranges = ranges
-        self._atoms: dict[tuple[sp.Basic, int], sp.Basic] = {}
+        self._ranges_key = _ranges_key(ranges)
 
     def terms(self, expr: sp.Basic, level: int) -> list[_Term]:
         if expr.is_Add:
@@ -126,10 +126,13 @@ class _Canonicaliser:
         """
         if not expr.args or isinstance(expr, (sp.Indexed, sp.KroneckerDelta)) or not expr.has(sp.Sum):
             return expr
-        cached = self._atoms.get((expr, level))
+        key = (expr, level, self._ranges_key)
+        cached = _ATOMS.get(key)
         if cached is None:
             cached = expr.func(*(self.expression(argument, level) for argument in expr.args))
-            self._atoms[(expr, level)] = cached
+            if len(_ATOMS) >= _CACHE_LIMIT:
+                _ATOMS.clear()
+            _ATOMS[key] = cached
         return cached
 
     def expression(self, expr: sp.Basic, level: int) -> sp.Basic:
@@ -202,6 +205,9 @@ class _Canonicaliser:
         ordered = sorted(dummies, key=lambda d: sp.default_sort_key(dummies[d]))
         blocks = [list(group) for _, group in itertools.groupby(ordered, key=lambda d: dummies[d])]
         names = [sp.Symbol(f"symcheck·{level}·{position}", integer=True) for position in range(len(ordered))]
+        limits = tuple((name, *dummies[d]) for name, d in zip(names, ordered, strict=True))
+        if all(len(block) == 1 for block in blocks):  # one arrangement: nothing to choose
+            return limits, body.xreplace(dict(zip(ordered, names, strict=True)))
         best = None
         arrangements = itertools.product(*(itertools.permutations(block) for block in blocks))
         for arrangement in itertools.islice(arrangements, _MAX_PERMUTATIONS):
@@ -210,41 +216,37 @@ class _Canonicaliser:
             key = sp.default_sort_key(candidate)
             if best is None or key < best[0]:
                 best = (key, candidate)
-        limits = tuple((name, *dummies[d]) for name, d in zip(names, ordered, strict=True))
         return limits, (best[1] if best is not None else body)
 
 
-def _split_exponential(node: sp.exp) -> sp.Basic:
-    """exp(a + b) as exp(a) exp(b), exp(−a) as 1/exp(a), exp(2a) as exp(a)²: one generator per exponent."""
-    factors = []
-    for term in sp.Add.make_args(node.args[0]):
-        coefficient, rest = term.as_coeff_Mul()
-        if coefficient.is_Integer and rest != 1:
-            factors.append(sp.exp(rest) ** coefficient)
-        else:
-            factors.append(sp.exp(term))
-    return sp.Mul(*factors)
-
-
-def _exp_generators(expr: sp.Basic) -> sp.Basic:
-    if not expr.has(sp.exp):
-        return expr
-    return expr.replace(lambda node: isinstance(node, sp.exp), _split_exponential)
-
-
 _OPAQUE = (sp.Function, sp.Sum, sp.Derivative, sp.Subs)
+
+
+def _placeholder(node: sp.Basic, table: dict[sp.Symbol, sp.Basic]) -> sp.Symbol:
+    symbol = sp.Symbol(f"symcheck·atom·{sp.sstr(node)}")
+    table[symbol] = node
+    return symbol
 
 
 def _protected(expr: sp.Basic, table: dict[sp.Symbol, sp.Basic]) -> sp.Basic:
     """Functions and sums replaced by named symbols, so that cancellation never opens them.
 
     (SymPy's expansion turns exp(Σ_k a_k) into Π_k exp(a_k) and would make two generators of one.)
-    The names are the printed atoms: the same atom is the same symbol on both sides of a claim.
+    The names are the printed atoms: the same atom is the same symbol on both sides of a claim. An
+    exponential becomes one generator per exponent: exp(a − 2b) is E_a · E_b⁻², so that exp(−a)
+    and 1/exp(a) cancel.
     """
+    if isinstance(expr, sp.exp):
+        factors = []
+        for term in sp.Add.make_args(expr.args[0]):
+            coefficient, rest = term.as_coeff_Mul()
+            if coefficient.is_Integer and rest != 1:
+                factors.append(_placeholder(sp.exp(rest), table) ** coefficient)
+            else:
+                factors.append(_placeholder(sp.exp(term), table))
+        return sp.Mul(*factors)
     if isinstance(expr, _OPAQUE):
-        symbol = sp.Symbol(f"symcheck·atom·{sp.sstr(expr)}")
-        table[symbol] = expr
-        return symbol
+        return _placeholder(expr, table)
     if not expr.args or expr.is_Atom:
         return expr
     return expr.func(*(_protected(argument, table) for argument in expr.args))
@@ -253,13 +255,13 @@ def _protected(expr: sp.Basic, table: dict[sp.Symbol, sp.Basic]) -> sp.Basic:
 def _rational_form(expr: sp.Basic) -> sp.Basic:
     """A canonical rational function (numerator and denominator expanded, common factors cancelled)."""
     table: dict[sp.Symbol, sp.Basic] = {}
-    form = sp.cancel(sp.together(_protected(_exp_generators(expr), table)))
+    form = sp.cancel(sp.together(_protected(expr, table)))
     return form.xreplace(table) if table else form
 
 
 def _is_zero(expr: sp.Basic) -> bool:
     table: dict[sp.Symbol, sp.Basic] = {}
-    numerator, _ = sp.fraction(sp.together(_protected(_exp_generators(expr), table)))
+    numerator, _ = sp.fraction(sp.together(_protected(expr, table)))
     return sp.expand(numerator) == 0
 
 
@@ -267,6 +269,7 @@ _DERIVATIVES: dict[sp.Basic, sp.Basic] = {}
 """Derivatives already carried out in this process (a derivation states ∂L/∂w_j in a step and again
 in its result; SymPy's differentiation of nested sums is the costly part of a proof)."""
 _GROUPS: dict[tuple, dict[tuple, list[sp.Basic]]] = {}
+_ATOMS: dict[tuple, sp.Basic] = {}
 _CACHE_LIMIT = 256
 
 
@@ -301,9 +304,13 @@ def canonical_index_form(expr: sp.Basic, ranges: dict[sp.Symbol, tuple[sp.Basic,
     return _canonical(_plain_names(expr)[0], ranges or {})
 
 
+def _ranges_key(ranges: dict) -> tuple:
+    return tuple(sorted(ranges.items(), key=lambda item: sp.default_sort_key(item[0])))
+
+
 def _side_groups(expr: sp.Basic, ranges: dict) -> dict[tuple, list[sp.Basic]]:
     """The canonical terms of one side, grouped by their sums (remembered: results repeat steps)."""
-    key = (expr, tuple(sorted(ranges.items(), key=lambda item: sp.default_sort_key(item[0]))))
+    key = (expr, _ranges_key(ranges))
     groups = _GROUPS.get(key)
     if groups is None:
         canonicaliser = _Canonicaliser(ranges)

@@ -46,6 +46,9 @@ def _is_inverse(matrix: sp.Basic) -> bool:
     return isinstance(matrix, sp.Inverse) or (isinstance(matrix, sp.MatPow) and matrix.args[1] == -1)
 
 
+_ENTRIES: dict[tuple, tuple[sp.Expr, dict]] = {}
+
+
 class _Entries:
     """Entries of matrix expressions in index form.
 
@@ -151,11 +154,25 @@ class _Entries:
 
     # ---- entries
     def entry(self, matrix: sp.MatrixExpr, row: sp.Basic, col: sp.Basic) -> sp.Expr:
-        """Entry (row, col) of ``matrix``; a dimension of size 1 takes the index 1."""
-        total = []
-        for coefficient, leaves in self.monomials(matrix):
-            total.append(coefficient * self._chain(leaves, row, col, _matrix_shape(matrix)))
-        return sp.Add(*total)
+        """Entry (row, col) of ``matrix``; a dimension of size 1 takes the index 1.
+
+        Remembered per process (with the inverses it names): the same matrix in a derivation's step
+        and in its result then gives the same expression, whose canonical form is remembered too.
+        """
+        key = (matrix, row, col, self.canonical, tuple(sorted(self.bases.items())))
+        cached = _ENTRIES.get(key)
+        if cached is None:
+            before = dict(self.inverses)
+            total = []
+            for coefficient, leaves in self.monomials(matrix):
+                total.append(coefficient * self._chain(leaves, row, col, _matrix_shape(matrix)))
+            named = {base: meaning for base, meaning in self.inverses.items() if base not in before}
+            cached = (sp.Add(*total), named)
+            if len(_ENTRIES) >= 256:
+                _ENTRIES.clear()
+            _ENTRIES[key] = cached
+        self.inverses.update(cached[1])
+        return cached[0]
 
     def _chain(self, leaves: list[_Leaf], row: sp.Basic, col: sp.Basic, shape: tuple) -> sp.Expr:
         if not leaves:  # everything cancelled: the identity of the product's size
@@ -222,6 +239,9 @@ class _Entries:
         key = flipped if use_flipped else straight
         base = sp.IndexedBase(sp.Symbol(f"inv⟦{sp.sstr(key)}⟧"))
         self.inverses[base] = (argument, use_flipped)
+        if straight == flipped:
+            # A symmetric: so is A⁻¹, and its entry is written symmetrically in the two indices
+            return (base[row, col] + base[col, row]) / 2
         # A⁻¹[r, c] = ((Aᵀ)⁻¹)[c, r]
         return base[col, row] if use_flipped else base[row, col]
 

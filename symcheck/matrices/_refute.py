@@ -69,7 +69,11 @@ class _Values:
         argument, flipped = self.entries.inverses[base]
         rows, _ = _matrix_shape(argument)
         size = int(rows.xreplace(sizes))
-        explicit = sp.Matrix(size, size, lambda r, c: self.evaluate(self.entries.entry(argument, r + 1, c + 1), sizes))
+        explicit = sp.Matrix(
+            size,
+            size,
+            lambda r, c: self.evaluate(self.entries.entry(argument, sp.Integer(r + 1), sp.Integer(c + 1)), sizes),
+        )
         if explicit.det() == 0:
             raise _Singular(describe(argument))
         inverse = explicit.inv()
@@ -92,7 +96,7 @@ class _Refuter:
         self.values: _Values | None = None
 
     def evaluate(self, expr: sp.Basic, sizes: dict) -> sp.Basic:
-        concrete = write_out_sums(sp.sympify(expr).xreplace(sizes))
+        concrete = write_out_sums(expr.xreplace(sizes))
         concrete = evaluate_derivatives(concrete)
         if concrete.has(AppliedUndef):
             concrete = concrete.replace(
@@ -131,7 +135,7 @@ class _Refuter:
         return None
 
     def _entries_differ(self, left, right, free, dims, sizes) -> Counterexample | None:
-        extents = [1 if dim is None else int(sp.sympify(dim).xreplace(sizes)) for dim in dims]
+        extents = [1 if dim is None else int(dim.xreplace(sizes)) for dim in dims]
         positions = list(itertools.product(*(range(1, extent + 1) for extent in extents)))[:_ENTRIES_PER_SIZE]
         for position in positions:
             at = dict(zip(free, (sp.Integer(p) for p in position), strict=True))

@@ -225,7 +225,8 @@ def describe(expr: sp.Basic) -> str:
     if isinstance(expr, sp.MatMul):
         scalars = sp.Mul(*(a for a in expr.args if not _is_matrix(a)))
         factors = [a for a in expr.args if _is_matrix(a)]
-        parts = [describe(a) if isinstance(a, (sp.MatrixSymbol, sp.Transpose)) else f"({describe(a)})" for a in factors]
+        plain = (sp.MatrixSymbol, sp.Transpose, sp.Inverse, sp.Identity, sp.ZeroMatrix, sp.DiagMatrix)
+        parts = [describe(a) if isinstance(a, plain) else f"({describe(a)})" for a in factors]
         if scalars == -1:
             return "−" + " ".join(parts)
         return " ".join(([] if scalars == 1 else [f"({sp.sstr(scalars)})"]) + parts)
