@@ -96,7 +96,11 @@ def is_index_form(expr: Any) -> bool:
     Single sums are left to the scalar ladder of :func:`symcheck.equivalent`, which handles them
     (and Kronecker deltas, simplex labels, case splits) on its own.
     """
-    if not isinstance(expr, sp.Expr) or _is_matrix(expr) or not expr.has(sp.Sum) or expr.has(*_SPECIAL):
+    if not isinstance(expr, sp.Expr) or _is_matrix(expr) or expr.has(*_SPECIAL):
+        return False
+    if expr.has(sp.Trace):
+        return True  # tr(A) is the sum of A's diagonal
+    if not expr.has(sp.Sum):
         return False
     return any(
         isinstance(node, sp.Sum) and (len(node.limits) > 1 or node.function.has(sp.Sum))
@@ -294,10 +298,23 @@ def _entry_form(side: _Side, entries: _Entries, free: tuple) -> sp.Basic:
     # against a matrix, the free indices become its row and column; between index forms they stay
     shared = set(side.free) <= set(free)
     expr = side.expr if shared else side.expr.xreplace(dict(zip(side.free, free, strict=True)))
+    if expr.has(sp.Trace):
+        expr = expr.replace(lambda node: isinstance(node, sp.Trace), lambda node: _trace(node.arg, entries))
     return expr.replace(
         lambda node: isinstance(node, MatrixElement),
         lambda node: sp.IndexedBase(sp.Symbol(str(node.parent)))[node.i + 1, node.j + 1],
     )
+
+
+def _trace(matrix: sp.MatrixExpr, entries: _Entries) -> sp.Expr:
+    """tr(A) = Σ_a A[a, a] (A square)."""
+    rows, cols = _matrix_shape(matrix)
+    if not _same_dimension(rows, cols):
+        raise _Unsupported(f"the trace of {describe(matrix)}, which is {shape_text((rows, cols))}")
+    if rows == 1:
+        return entries.entry(matrix, sp.Integer(1), sp.Integer(1))
+    index = sp.Dummy("a", integer=True, positive=True)
+    return sp.Sum(entries.entry(matrix, index, index), (index, sp.Integer(1), rows))
 
 
 def _size_symbols(forms: list[sp.Basic], dims: tuple, entries: _Entries) -> set[sp.Symbol]:

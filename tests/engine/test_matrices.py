@@ -105,6 +105,8 @@ IDENTITIES = [
     ("inverse of a symmetric matrix, transposed", T(sp.Inverse(XtX)), sp.Inverse(XtX), None),
     ("inverse of a transpose", T(sp.Inverse(add(XtX, mul(w, T(v))))), sp.Inverse(add(XtX, mul(v, T(w)))), None),
     ("sigma(Xw) entrywise", sigmoid_of_Xw, sigma(xw(i)), None),
+    ("trace is cyclic", sp.Trace(mul(X, T(X))), sp.Trace(XtX), None),
+    ("trace of an outer product", sp.Trace(mul(v, T(v))), mul(T(v), v), None),
     (
         "logistic gradient, sigma written out",
         mul(1 / n, T(X), add(ElementwiseApplyFunction(sp.Lambda(t, 1 / (1 + sp.exp(-t))), mul(X, w)), neg(y))),
