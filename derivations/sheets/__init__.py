@@ -1,32 +1,42 @@
-"""Answer sheets that ship with the library, registered by name for ``symcheck grade`` and ``symcheck build``.
+"""The homeworks that ship with the library, registered by name for ``symcheck grade`` and ``symcheck build``.
 
-Each sheet is a Markdown file with its answer key (``<stem>.key.toml``) beside it, in a directory of
-its own. Importing this module registers them (``derivations.register_all`` imports it).
+Each homework is a directory of data beside the library: its key (``key.toml``: the questions, the
+quantities and statements a student may state, notation and points), its questions (``questions.md``)
+and sheets (the seed sheet ``ml_theory/answer_sheet.md``, a class of sample sheets in ``samples/``).
+The library's topic modules hold the mathematics; nothing here holds a number of its own.
+Importing this module registers every homework found here (``derivations.register_all`` imports it).
 """
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 from symcheck import register_sheet
 
-__all__ = ["SHEETS", "register"]
+__all__ = ["HOMEWORKS", "register"]
 
 _HERE = Path(__file__).resolve().parent
 
-SHEETS: dict[str, tuple[str, Path]] = {
-    "ml-theory": (
-        "ML theory homework: BCE, MSE, L2 and a 2-layer softmax network",
-        _HERE / "ml_theory" / "answer_sheet.md",
-    ),
-}
-"""Registered name → (title, sheet file); the key is ``<stem>.key.toml`` beside the sheet."""
+
+def _homeworks() -> dict[str, tuple[str, Path, Path | None]]:
+    """name → (title, key, default sheet) of every directory here holding a ``key.toml``."""
+    found: dict[str, tuple[str, Path, Path | None]] = {}
+    for key in sorted(_HERE.glob("*/key.toml")):
+        head = tomllib.loads(key.read_text(encoding="utf-8")).get("homework", {})
+        sheet = head.get("sheet")
+        found[head["name"]] = (head.get("title", head["name"]), key, key.parent / sheet if sheet else None)
+    return found
+
+
+HOMEWORKS = _homeworks()
+"""Registered name → (title, key file, default sheet or None)."""
 
 
 def register() -> None:
-    """Register every sheet of the library with symcheck (idempotent)."""
-    for name, (title, sheet) in SHEETS.items():
-        register_sheet(name, title=title, sheet=sheet, key=sheet.with_name(f"{sheet.stem}.key.toml"))
+    """Register every homework of the library with symcheck (idempotent)."""
+    for name, (title, key, sheet) in HOMEWORKS.items():
+        register_sheet(name, title=title, sheet=sheet if sheet is not None else key, key=key)
 
 
 register()

@@ -10,9 +10,10 @@ A link ``a = b`` or ``a ≈ b`` between numbers is then judged at the precision 
 
 * **correct** when the two values differ by at most the sum of the half-units of the rounded
   decimals on both sides (``−log 0.1 = 2.303``: 2.302585… is within 0.0005 of 2.303);
-* **imprecise** when they differ by more, but by at most ten times that, and at least two decimals
-  were written: the value is right to one decimal fewer (``−ln 0.3 = 1.2041``: 1.203973… is 1.204 to
-  three decimals, not 1.2041 to four). With one decimal, one fewer says nothing: ``2.4`` for 2.30 is wrong;
+* **wrong, rounded wrongly** when they differ by more, but by at most ten times that, and at least two
+  decimals were written: the value is right to one decimal fewer (``−ln 0.3 = 1.2041``: 1.203973… is
+  1.204 to three decimals, not 1.2041 to four), so the diagnosis names the rounding. With one
+  decimal, one fewer says nothing: ``2.4`` for 2.30 is wrong;
 * **wrong** otherwise (``2.303 + 0.2231 + 1.2041 ≈ 1.24``: 3.7302 is nowhere near 1.24).
 
 With no rounded decimal on either side, ``=`` and ``≈`` both mean exact equality (checked at 60
@@ -166,6 +167,8 @@ def _show(value: mpmath.mpf) -> str:
 class NumericJudgement:
     verdict: ClaimVerdict
     detail: str
+    rounding: bool = False
+    """Wrong only in its last digit: right to one decimal fewer than written."""
 
 
 _EXACT = mpmath.mpf(10) ** -40
@@ -211,10 +214,11 @@ def judge_numbers(
             )
         if places >= 2 and difference <= 10 * tolerance:
             return NumericJudgement(
-                "imprecise",
+                "wrong",
                 f"{_show(left)} and {_show(right)} differ by {mpmath.nstr(difference, 2)}, more than the "
                 f"±{_fraction(tolerance)} that {written} allows: right to {max(places - 1, 0)} decimals, "
                 f"not {places}",
+                rounding=True,
             )
         return NumericJudgement(
             "wrong", f"{_show(left)} ≠ {_show(right)} (even at the precision written, ±{_fraction(tolerance)})"

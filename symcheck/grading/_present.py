@@ -12,9 +12,7 @@ from typing import Any
 
 import mpmath
 import sympy as sp
-from sympy.core.function import AppliedUndef
 
-from symcheck.grading._context import ClaimContext
 from symcheck.grading._numbers import decimal_text, numeric_value
 from symcheck.printing import latex
 from symcheck.results import Verdict
@@ -22,12 +20,10 @@ from symcheck.sheet import ClaimVerdict
 
 __all__ = [
     "as_float",
-    "backing_note",
     "evidence",
     "exact_form",
     "method_of",
     "present",
-    "undefined_calls",
     "verdict_of",
     "with_subject",
 ]
@@ -91,21 +87,6 @@ def evidence(verdict: Verdict) -> str:
     return text
 
 
-def backing_note(context: ClaimContext) -> str:
-    """A pointer to the library derivation behind the expected answer, for the student to read."""
-    if context.backing is None:
-        return ""
-    return f" See {context.backing.name}: {context.backing.title}."
-
-
 def verdict_of(verdict: Verdict) -> ClaimVerdict:
     """The claim verdict of an engine verdict: proved or accepted, refuted, or undecided."""
     return {True: "correct", False: "wrong", None: "undecided"}[verdict.holds]  # type: ignore[return-value]
-
-
-def undefined_calls(expr: Any, context: ClaimContext) -> list[str]:
-    """Calls of functions the key gives no meaning to (``L(y, ŷ)``): such a value cannot be compared."""
-    if not isinstance(expr, sp.Basic):
-        return []
-    defined = {str(definition.symbol) for definition in context.definitions}
-    return sorted({str(node) for node in expr.atoms(AppliedUndef) if node.func.__name__ not in defined})

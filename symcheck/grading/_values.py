@@ -26,8 +26,8 @@ import sympy as sp
 
 from symcheck import registry
 from symcheck.errors import SourceError, SymcheckError
-from symcheck.grading._key import ValueSpec
 from symcheck.grading._places import Place
+from symcheck.grading._spec import ValueSpec
 from symcheck.model import Assumptions, Definition, Derivation, Step
 from symcheck.pyexpr import read_sympy
 from symcheck.reader import SymbolTable, read_chains
@@ -46,9 +46,10 @@ _IN_EXPRESSION = "<expression of the key>"
 _RELATIONS = {"=": sp.Eq, "<": sp.Lt, "≤": sp.Le, ">": sp.Gt, "≥": sp.Ge}
 
 
-def integer_symbols() -> dict[str, sp.Symbol]:
-    """The names the reader treats as positive integers (i, j, k, n, K, …), as the same symbols."""
-    return {name: sp.Symbol(name, integer=True, positive=True) for name in SymbolTable().integers}
+def integer_symbols(extra: tuple[str, ...] = ()) -> dict[str, sp.Symbol]:
+    """The names the reader treats as positive integers (i, j, k, n, K, …, and ``extra``), as the same symbols."""
+    names = (*SymbolTable().integers, *extra)
+    return {name: sp.Symbol(name, integer=True, positive=True) for name in names}
 
 
 def named_atoms(*objects: Any) -> dict[str, sp.Basic]:
@@ -230,12 +231,17 @@ class Resolver:
         *,
         claim: str | None,
         table: SymbolTable,
-        answers: Mapping[str, sp.Basic] | None = None,
+        indices: tuple[str, ...] = (),
     ) -> Any:
-        """The SymPy object (or tuple/dict of them, for ``item`` to pick from) ``spec`` names."""
+        """The SymPy object (or tuple/dict of them, for ``item`` to pick from) ``spec`` names.
+
+        ``indices`` are names that stand for integer indices (a quantity's ``a``, ``b``), so that
+        ``where = { i = "a" }`` and ``sympy = "-y[a]/yhat[a]"`` make them integers. A value's
+        ``data`` is not applied here (see :func:`symcheck.grading._data.apply_data`).
+        """
         try:
-            value = self._resolve(spec, claim, table, answers or {})
-            return self._where(value, spec)
+            value = self._resolve(spec, claim, table, indices)
+            return self._where(value, spec, indices)
         except SourceError as error:
             if error.path != _IN_EXPRESSION:
                 raise
@@ -246,14 +252,10 @@ class Resolver:
         except SymcheckError as error:
             raise self.fail(f"{spec.describe()}: {error}", spec, claim) from None
 
-    def _resolve(self, spec: ValueSpec, claim: str | None, table: SymbolTable, answers: Mapping) -> Any:
+    def _resolve(self, spec: ValueSpec, claim: str | None, table: SymbolTable, indices: tuple[str, ...]) -> Any:
         if spec.source == "number":
             fraction = Fraction(spec.text)
             return sp.Rational(fraction.numerator, fraction.denominator)
-        if spec.source == "answer":
-            if spec.text not in answers:
-                raise self.fail(f"no [[question]] with readings for part {spec.text!r}", spec, claim)
-            return answers[spec.text]
         if spec.source == "library":
             return self._pick(self._export(spec, claim), spec, claim)
         if spec.source == "derivation":
@@ -261,8 +263,9 @@ class Resolver:
             statement = self._step(derivation, spec, claim).statement if spec.step is not None else derivation.result
             return self._pick(statement, spec, claim)
         if spec.source == "sympy":
-            bound = {name: self.resolve(inner, claim=claim, table=table, answers=answers) for name, inner in spec.names}
-            return read_statement(spec.text, {**integer_symbols(), **bound}, source=_IN_EXPRESSION)
+            bound = {name: self.resolve(inner, claim=claim, table=table, indices=indices) for name, inner in spec.names}
+            symbols = {**integer_symbols(indices), **bound}
+            return read_statement(spec.text, symbols, source=_IN_EXPRESSION)
         # latex
         chains = read_chains(spec.text, table)
         if len(chains) != 1:
@@ -314,7 +317,7 @@ class Resolver:
             raise self.fail(f"{spec.describe()} is a Python function, not a SymPy object", spec, claim)
         return value
 
-    def _where(self, value: Any, spec: ValueSpec) -> Any:
+    def _where(self, value: Any, spec: ValueSpec, indices: tuple[str, ...] = ()) -> Any:
         if not spec.where:
             return value
         atoms = named_atoms(value)
@@ -324,7 +327,8 @@ class Resolver:
             if name not in atoms:
                 known = ", ".join(sorted(atoms)) or "none"
                 raise SymcheckError(f"where.{name}: the value has no {name!r} to substitute (its names: {known})")
-            names = {**integer_symbols(), **{n: a for n, a in atoms.items() if not isinstance(a, sp.IndexedBase)}}
+            plain = {n: a for n, a in atoms.items() if not isinstance(a, sp.IndexedBase)}
+            names = {**integer_symbols(indices), **plain}
             if isinstance(atoms.get(name), sp.IndexedBase):
                 replacement = read_sympy(text, symbols={**names, "index": index}, source=_IN_EXPRESSION)
                 replacements[name] = sp.Lambda(index, replacement) if replacement.has(index) else replacement

@@ -170,6 +170,8 @@ class Builder:
         found = notation.symbols.get(name)
         if found is not None:
             return found
+        if name in self.integers and name not in notation.integers and name in notation.indexed:
+            return sympy.Symbol(name, integer=True, positive=True)  # an indexed name used as an index here
         if name in notation.indexed:
             return self._indexed_base(name)
         if name == "e" and name not in notation.declared:

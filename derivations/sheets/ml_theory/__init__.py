@@ -1,5 +1,4 @@
-"""The seed sheet ``ml-theory``: a student's ML theory homework (an OCR, kept byte for byte) and its key.
+"""The homework ``ml-theory``: its key, its questions, the seed sheet (an OCR, kept byte for byte) and a class of samples.
 
-This directory is a package only so that ``answer_sheet.md`` and ``answer_sheet.key.toml`` ship as
-package data beside it; it has no code.
+This directory is a package only so that its files ship as package data beside it; it has no code.
 """

@@ -1,0 +1,447 @@
+r"""Find everything a sheet states: each formula read in its part's notation, chains joined across displays.
+
+1. Each heading's part is found (:func:`symcheck.grading._parts.assign_parts`).
+2. Each formula is read with the reader's table of the part it stands in; a formula the reader
+   refuses becomes an :class:`Unreadable` item with the place of the problem (the rest is graded).
+   Shapes (``W \in \mathbb{R}^{a \times b}``, ``b^1 = D_a \times 1``, a lone ``K \times 1``) are found by
+   their form first.
+3. The sheet's spellings are renamed to the key's names, part by part (:mod:`symcheck.grading._notation`).
+4. A display that ends with ``=`` or a display that starts with one continues the chain before it, and
+   so does a lone subject such as ``\frac{\partial \hat{y}_k}{\partial z_k}`` followed by ``= …``.
+5. Conditions are attached: an index relation (``i = k``, ``i \neq k``) governs the formulas after it on
+   its line; ``if w is negative`` the rest of its part; "the true class" the formulas of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import sympy as sp
+
+from symcheck.grading._items import Chain, Condition, Item, Shape, Term, Unreadable
+from symcheck.grading._notation import Names, names_in, part_table, plain_words, rename, resolve_names
+from symcheck.grading._parts import Place, assign_parts
+from symcheck.grading._slips import Slips
+from symcheck.grading._spec import Homework, NotationSpec
+from symcheck.reader import Chain as ReadChain
+from symcheck.reader import LatexSyntaxError, SymbolTable, read_chains, read_expression, read_shape
+from symcheck.submission import Formula, Submission
+
+__all__ = ["Collected", "collect"]
+
+_SHAPE_IN = re.compile(
+    r"^(?P<subject>.*?)\s*(?::|=|\\in|∈)\s*(?:\\mathbb\s*\{?\s*R\s*\}?|\\R|ℝ)\s*\^\s*(?P<dims>\{.+\}|\S)\s*[.,]?$", re.S
+)
+_SHAPE_TIMES = re.compile(
+    r"^(?P<subject>.*?)\s*(?::|=|\\in|∈|\\text\{\s*is\s*\})\s*(?P<dims>[^:=]*?(?:\\times|×)[^:=]*?)\s*[.,]?$", re.S
+)
+_SHAPE_LONE = re.compile(r"^\s*\(?\s*(?P<dims>[A-Za-z0-9_{}\\ ]+(?:\\times|×)[A-Za-z0-9_{}\\ ]+)\s*\)?\s*[.,]?$", re.S)
+_SHAPE_WORDS = re.compile(r"\\text\{\s*(?:shape|size|dim(?:ension)?s?)\s*(?:of)?\s*\}|\b(?:shape|size)\s+of\b", re.I)
+_CONDITION_WORDS = re.compile(r"\b(if|when|for|where|assume|assuming|case|given|with)\b", re.I)
+_SIGN_WORDS = re.compile(
+    r"\b(?:if|when|for|in the case)\b[^.\n]{0,40}?\$\s*(?P<name>[^$]{1,20}?)\s*\$\s*(?:is|are)\s+(?P<sign>-ve|negative|positive|\+ve)",
+    re.I,
+)
+_ONE_HOT_WORDS = re.compile(r"true class|correct class|target class|true label|one[- ]hot|1[- ]hot", re.I)
+
+
+@dataclass
+class Collected:
+    """Everything found on a sheet: the items in order, the names read per part, and notes on notation."""
+
+    items: list[Item]
+    names: dict[str | None, Names]
+    notes: list[str]
+    tables: dict[str | None, SymbolTable]
+
+
+@dataclass
+class _Read:
+    formula: Formula
+    place: Place
+    chains: tuple[ReadChain, ...] | None = None
+    error: LatexSyntaxError | None = None
+    shapes: tuple[tuple[str, str, int, int], ...] = ()
+    """(subject text, dimensions text, start, end) of each shape the formula states."""
+
+
+def _scope_key(place: Place) -> str | None:
+    return place.part or (f"Q{place.question}" if place.question else None)
+
+
+def _notation(homework: Homework, place: Place) -> NotationSpec:
+    if place.part is not None:
+        return homework.notation_of(homework.part(place.part))  # type: ignore[arg-type]
+    notation = homework.notation
+    question = homework.question(place.question) if place.question else None
+    return notation.merged(question.notation) if question is not None else notation
+
+
+def _key_texts(homework: Homework) -> list[str]:
+    texts: list[str] = []
+    for part in homework.parts:
+        for quantity in part.quantities:
+            texts.extend(quantity.about)
+    for scope in (homework.notation, *(q.notation for q in homework.questions), *(p.notation for p in homework.parts)):
+        for name, spellings in scope.names:
+            texts.extend((name, *spellings))
+    return texts
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def _shapes(body: str) -> tuple[tuple[str, str, int, int], ...]:
+    """The shapes a formula states: each (subject text, dimensions text, start, end) within the body."""
+    cuts = [(match.start(), match.end()) for match in re.finditer(r"\\q?quad\b", body)]
+    bounds = [0, *(point for cut in cuts for point in cut), len(body)]
+    pieces = [(bounds[index], bounds[index + 1]) for index in range(0, len(bounds), 2)]
+    found = []
+    for start, end in pieces:
+        piece = body[start:end]
+        if "\\times" not in piece and "×" not in piece and not _SHAPE_IN.match(piece.strip()):
+            continue
+        stripped = piece.strip()
+        offset = start + piece.find(stripped)
+        for pattern in (_SHAPE_IN, _SHAPE_TIMES, _SHAPE_LONE):
+            match = pattern.match(stripped)
+            if match is not None:
+                subject = match.groupdict().get("subject") or ""
+                dims = match.group("dims")
+                if dims.startswith("{") and dims.endswith("}"):
+                    dims = dims[1:-1]
+                found.append((subject, dims, offset, offset + len(stripped)))
+                break
+        else:
+            return ()
+    return tuple(found)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_all(homework: Homework, submission: Submission, places: list[Place], tables: dict) -> list[_Read]:
+    words = plain_words(_key_texts(homework))
+    reads = []
+    for formula in submission.formulas:
+        place = places[formula.heading] if formula.heading >= 0 else Place(None, None)
+        key = _scope_key(place)
+        if key not in tables:
+            tables[key] = part_table(_notation(homework, place), words)
+        located = submission.place(formula.start)
+        origin = (located.path, located.line, located.column)
+        shapes = _shapes(formula.body)
+        if shapes:
+            read = _Read(formula, place, shapes=shapes)
+        else:
+            try:
+                read = _Read(formula, place, chains=read_chains(formula.body, tables[key], origin=origin))
+            except LatexSyntaxError as error:
+                read = _Read(formula, place, error=error)
+        read.line = submission.line_of(formula.start)  # type: ignore[attr-defined]
+        reads.append(read)
+    return reads
+
+
+def _used_names(reads: list[_Read]) -> tuple[dict[str | None, set[str]], dict[str | None, set[str]]]:
+    by_part: dict[str | None, set[str]] = {}
+    by_question: dict[str | None, set[str]] = {}
+    for read in reads:
+        names = set()
+        for chain in read.chains or ():
+            names |= names_in(chain.terms)
+        by_part.setdefault(_scope_key(read.place), set()).update(names)
+        by_question.setdefault(read.place.question, set()).update(names)
+    return by_part, by_question
+
+
+def _resolve_all(
+    homework: Homework, reads: list[_Read], tables: dict, slips: Slips
+) -> tuple[dict[str | None, Names], list[str]]:
+    by_part, by_question = _used_names(reads)
+    names: dict[str | None, Names] = {}
+    notes: list[str] = []
+    for read in reads:
+        key = _scope_key(read.place)
+        if key in names:
+            continue
+        notation = _notation(homework, read.place)
+        part_slips = slips.by_part.get(key, ()) + slips.by_part.get(None, ())
+        part = homework.part(read.place.part) if read.place.part else None
+        names[key] = resolve_names(
+            notation,
+            tables[key],
+            by_part.get(key, set()),
+            by_question.get(read.place.question, set()),
+            part_slips,
+            part_names=part.notation.names if part is not None else (),
+            quantity_names=_quantity_names(homework, tables[key]),
+        )
+        for line_slips in {slips.for_line(line, read.place.part) for line in _lines(reads, key)} - {()}:
+            names[(key, line_slips)] = resolve_names(  # type: ignore[index]
+                notation,
+                tables[key],
+                by_part.get(key, set()),
+                by_question.get(read.place.question, set()),
+                part_slips + line_slips,
+                part_names=part.notation.names if part is not None else (),
+                quantity_names=_quantity_names(homework, tables[key]),
+            )
+        notes.extend(f"{key}: {note}" for note in names[key].notes if key)
+    return names, notes
+
+
+def _lines(reads: list[_Read], key: str | None) -> set[int]:
+    return {read.line for read in reads if _scope_key(read.place) == key}  # type: ignore[attr-defined]
+
+
+def _quantity_names(homework: Homework, table: SymbolTable) -> set[str]:
+    """Names the key's quantities are about when written alone (``x``, ``J``, ``w``)."""
+    found = set()
+    for part in homework.parts:
+        for quantity in part.quantities:
+            for text in quantity.about:
+                if re.fullmatch(r"\\?[A-Za-z]+", text.strip()):
+                    try:
+                        value = read_expression(text, table)
+                    except LatexSyntaxError:
+                        continue
+                    if isinstance(value, (sp.Symbol, sp.IndexedBase)):
+                        found.add(str(value))
+    return found
+
+
+# --------------------------------------------------------------------------- items
+
+
+def _chain_item(read: _Read, chain: ReadChain, names: Names) -> Chain:
+    base = read.formula.start
+    terms = []
+    for index, value in enumerate(chain.terms):
+        start, end = chain.spans[index]
+        summands = chain.summands[index] if index < len(chain.summands) else None
+        text = chain.source[start:end]
+        terms.append(
+            Term(
+                value=rename(value, names),
+                text=text,
+                start=base + start,
+                end=base + end,
+                summands=rename(summands, names) if summands else None,
+                boxed=text.lstrip().startswith("\\boxed"),
+            )
+        )
+    return Chain(
+        place=read.place,
+        start=terms[0].start,
+        end=terms[-1].end,
+        formulas=(read.formula_index,),  # type: ignore[attr-defined]
+        terms=terms,
+        relations=list(chain.relations),
+        leading=chain.leading_relation,
+        trailing=chain.trailing_relation,
+    )
+
+
+def _shape_items(read: _Read, table: SymbolTable, names: Names, submission: Submission) -> list[Item]:
+    items: list[Item] = []
+    base = read.formula.start
+    for subject_text, dims_text, start, end in read.shapes:
+        text = read.formula.body[start:end]
+        located = submission.place(base + start)
+        try:
+            dimensions = read_shape(dims_text, table)
+            subject_clean = _SHAPE_WORDS.sub(" ", subject_text).strip()
+            subject = read_expression(subject_clean, table) if subject_clean else None
+        except LatexSyntaxError as error:
+            items.append(
+                Unreadable(
+                    read.place,
+                    base + start,
+                    base + end,
+                    (read.formula_index,),
+                    text=text,  # type: ignore[attr-defined]
+                    message=f"cannot read the shape: {error.message}",
+                    line=located.line,
+                    column=located.column,
+                )
+            )
+            continue
+        items.append(
+            Shape(
+                read.place,
+                base + start,
+                base + end,
+                (read.formula_index,),  # type: ignore[attr-defined]
+                subject=rename(subject, names) if subject is not None else None,
+                subject_text=subject_text.strip(),
+                dimensions=tuple(rename(size, names) for size in dimensions),
+                text=text,
+            )
+        )
+    return items
+
+
+def _items(reads: list[_Read], names: dict, tables: dict, submission: Submission, slips: Slips) -> list[Item]:
+    items: list[Item] = []
+    for index, read in enumerate(reads):
+        read.formula_index = index  # type: ignore[attr-defined]
+        key = _scope_key(read.place)
+        line_slips = slips.for_line(read.line, read.place.part)  # type: ignore[attr-defined]
+        scope_names = names.get((key, line_slips), names[key]) if line_slips else names[key]
+        if read.shapes:
+            items.extend(_shape_items(read, tables[key], scope_names, submission))
+        elif read.error is not None:
+            error = read.error
+            items.append(
+                Unreadable(
+                    read.place,
+                    read.formula.start,
+                    read.formula.end,
+                    (index,),
+                    text=read.formula.body,
+                    message=error.message,
+                    line=error.line,
+                    column=error.column,
+                )
+            )
+        else:
+            items.extend(_chain_item(read, chain, scope_names) for chain in read.chains or () if chain.terms)
+    return items
+
+
+# --------------------------------------------------------------------------- joining and conditions
+
+
+def _only_space_between(text: str, start: int, end: int) -> bool:
+    between = re.sub(r"\$\$|\$|\\\[|\\\]|\\\(|\\\)", "", text[start:end])
+    return not re.search(r"[A-Za-z0-9]", between)
+
+
+def _subject_like(value: sp.Basic) -> bool:
+    from symcheck.objects import VectorDerivative
+
+    return isinstance(value, (sp.Derivative, VectorDerivative, sp.Symbol, sp.Indexed, sp.Function))
+
+
+def _join(items: list[Item], text: str) -> list[Item]:
+    joined: list[Item] = []
+    for item in items:
+        previous = joined[-1] if joined else None
+        if (
+            isinstance(item, Chain)
+            and isinstance(previous, Chain)
+            and previous.place == item.place
+            and previous.formulas[-1] != item.formulas[0]
+            and _only_space_between(text, previous.end, item.start)
+        ):
+            relation = previous.trailing or item.leading
+            lone_subject = (
+                not previous.relations and previous.trailing is None and _subject_like(previous.terms[0].value)
+            )
+            if relation is not None and (previous.trailing or (item.leading and (previous.relations or lone_subject))):
+                previous.terms.extend(item.terms)
+                previous.relations.extend([relation, *item.relations])
+                previous.trailing = item.trailing
+                previous.end = item.end
+                previous.formulas = (*previous.formulas, *item.formulas)
+                continue
+        joined.append(item)
+    return joined
+
+
+def _index_condition(item: Item) -> Condition | None:
+    if not isinstance(item, Chain) or len(item.terms) != 2 or len(item.relations) != 1:
+        return None
+    first, second = item.terms[0].value, item.terms[1].value
+    integers = all(isinstance(side, sp.Symbol) and side.is_integer for side in (first, second))
+    if integers and item.relations[0] in ("=", "≠"):
+        return Condition("equal" if item.relations[0] == "=" else "distinct", first, second)
+    return None
+
+
+def _sign_condition(item: Item, text: str) -> Condition | None:
+    """``if $w < 0$``, ``for $z_k > 709.78$``: an inequality between a name and a number after *if*, *for* …"""
+    if not isinstance(item, Chain) or len(item.terms) != 2 or item.relations[0] not in ("<", ">", "≤", "≥"):
+        return None
+    symbol, bound = item.terms[0].value, item.terms[1].value
+    line_start = text.rfind("\n", 0, item.start) + 1
+    before = text[max(line_start, item.start - 60) : item.start]
+    if not isinstance(symbol, (sp.Symbol, sp.Indexed)) or not bound.is_Number or not _CONDITION_WORDS.search(before):
+        return None
+    if bound != 0:
+        return Condition("range", symbol, bound, sign=item.relations[0])
+    return Condition("sign", symbol, sign="negative" if item.relations[0] in ("<", "≤") else "positive")
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset)
+
+
+def _attach_conditions(items: list[Item], submission: Submission, names: dict) -> list[Item]:
+    text = submission.text
+    kept: list[Item] = []
+    pending: list[tuple[int, Condition]] = []
+    signs: dict[str | None, list[Condition]] = {}
+    for sentence in submission.sentences:
+        found = _SIGN_WORDS.search(sentence.text)
+        if found is not None:
+            symbol = sp.Symbol(found.group("name").strip().strip("\\"), real=True)
+            sign = "negative" if found.group("sign").lower() in ("-ve", "negative") else "positive"
+            signs.setdefault(str(sentence.start), []).append(Condition("sign", symbol, sign=sign))
+    sign_starts = sorted((int(start), conditions) for start, conditions in signs.items())
+    for item in items:
+        condition = _index_condition(item) or _sign_condition(item, text)
+        if condition is not None:
+            pending.append((_line_of(text, item.start), condition))
+            kept.append(replace(item, conditions=(condition,)) if False else _as_condition(item, condition))
+            continue
+        line = _line_of(text, item.start)
+        attached = [condition for at, condition in pending if at == line]
+        attached += [
+            c
+            for start, conditions in sign_starts
+            if start < item.start
+            for c in conditions
+            if _same_part(item, start, submission)
+        ]
+        if _one_hot_nearby(text, item, submission):
+            attached.append(Condition("one_hot"))
+        item.conditions = tuple(attached)
+        kept.append(item)
+    return kept
+
+
+def _same_part(item: Item, offset: int, submission: Submission) -> bool:
+    headings = [heading.start for heading in submission.headings]
+    before_item = [start for start in headings if start <= item.start]
+    before_offset = [start for start in headings if start <= offset]
+    return len(before_item) == len(before_offset)
+
+
+def _one_hot_nearby(text: str, item: Item, submission: Submission) -> bool:
+    """Whether the sheet says, in the part where ``item`` stands, that the label is one-hot (or names the true class)."""
+    starts = [heading.start for heading in submission.headings]
+    before = [start for start in starts if start <= item.start]
+    after = [start for start in starts if start > item.start]
+    region = text[before[-1] if before else 0 : after[0] if after else len(text)]
+    return bool(_ONE_HOT_WORDS.search(region))
+
+
+def _as_condition(item: Item, condition: Condition) -> Item:
+    item.conditions = (Condition("is_condition"), condition)
+    return item
+
+
+def collect(homework: Homework, submission: Submission, slips: Slips | None = None) -> Collected:
+    """Every item of ``submission`` in the homework's notation (see the module docstring)."""
+    places = assign_parts(homework, submission.headings)
+    tables: dict[str | None, SymbolTable] = {}
+    reads = _read_all(homework, submission, places, tables)
+    slips = slips or Slips()
+    names, notes = _resolve_all(homework, reads, tables, slips)
+    items = _items(reads, names, tables, submission, slips)
+    items = _join(items, submission.text)
+    items = _attach_conditions(items, submission, names)
+    return Collected(items, names, notes, tables)

@@ -1,0 +1,640 @@
+r"""Judge a sheet's term against the key: the quantity's correct value(s), or the term before it.
+
+A term about a known quantity is compared with the quantity's correct value under each of its
+readings (1(d): the mean BCE, or one 3-class cross-entropy), after the sheet's notation, the part's
+data and the meaning of calls (``BCE(y_2, …)`` is the loss of sample 2) are put in. Numbers are
+judged at the precision the sheet wrote them to; formulas by the engine (a proof, or a counterexample).
+A term is right when it holds under one reading; wrong when it fails under every one; else undecided.
+
+A whole-vector quantity (∂L/∂z) is judged entry by entry: the sheet's ``\hat{y} - y`` is read at an
+entry a; an expression in the sheet's own indices (``\hat{y}_k - 1`` under "if i = k") is read at each
+index it uses, and where the part says the label is one-hot, with each of those indices as the true
+class. A term of a chain whose subject is unknown is judged against the term before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import mpmath
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symcheck.grading._compare import Comparer, index_ranges, unify
+from symcheck.grading._data import DataError, apply_data
+from symcheck.grading._items import Condition
+from symcheck.grading._match import Match
+from symcheck.grading._mistakes import Diagnosis, MistakeContext, diagnose, reversed_relation
+from symcheck.grading._numbers import judge_numbers, numeric_value, precision_of
+from symcheck.grading._reading import VOCABULARY
+from symcheck.grading._spec import Alternative, Homework, PartSpec, Quantity
+from symcheck.grading._values import Backing, Resolver, named_atoms
+from symcheck.model import Assumptions, Definition, assume
+from symcheck.objects import VectorDerivative
+from symcheck.reader import SymbolTable, read_expression
+from symcheck.results import Counterexample, Verdict
+from symcheck.sheet import ClaimVerdict
+
+__all__ = ["Judge", "Judgement", "Valued"]
+
+ENTRY = sp.Symbol("a_entry", integer=True, positive=True)
+"""The entry at which a whole-vector answer (``\\hat{y} - y``) is read."""
+
+
+@dataclass(frozen=True)
+class Valued:
+    """A quantity's correct value under one reading, with what it is compared under."""
+
+    name: str
+    value: sp.Basic
+    assumptions: Assumptions
+    definitions: tuple[Definition, ...]
+    backing: Backing | None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How one term fared: the verdict, the reading it was judged under, and what to say about it."""
+
+    verdict: ClaimVerdict
+    valued: Valued | None = None
+    detail: str = ""
+    evidence: str = ""
+    diagnosis: Diagnosis | None = None
+    student_value: mpmath.mpf | None = None
+    correct_value: mpmath.mpf | None = None
+    rounding: bool = False
+    student: sp.Basic | None = None
+    counterexample: Counterexample | None = None
+    reversed: str | None = None
+    """For a false inequality whose reverse holds: the reverse relation's LaTeX symbol."""
+
+
+_RANK = {"correct": 4, "imprecise": 3, "undecided": 2, "wrong": 1, "not graded": 0}
+
+
+def _evidence(verdict: Verdict) -> str:
+    text = verdict.method
+    if verdict.detail:
+        text += f": {verdict.detail}"
+    if verdict.counterexample is not None:
+        text += f" (counterexample {verdict.counterexample})"
+    return text
+
+
+def _substitute_names(expr: sp.Basic, mapping: dict[str, sp.Basic]) -> sp.Basic:
+    if not mapping or not isinstance(expr, sp.Basic):
+        return expr
+    atoms = {atom: mapping[str(atom)] for atom in expr.atoms(sp.Symbol) if str(atom) in mapping}
+    return expr.xreplace(atoms) if atoms else expr
+
+
+def bare_vectors(expr: sp.Basic) -> set[sp.IndexedBase]:
+    """Indexed bases written without an index (``\\hat{y}`` in ``\\hat{y} - y``), not those inside entries."""
+    inside = {node.base for node in expr.atoms(sp.Indexed)}
+    bases = {atom for atom in expr.atoms(sp.IndexedBase)}
+    found = set()
+    for base in bases:
+        if base not in inside:
+            found.add(base)
+            continue
+        stripped = expr.replace(lambda node: isinstance(node, sp.Indexed), lambda node: sp.Integer(1))
+        if stripped.has(base):
+            found.add(base)
+    return found
+
+
+def at_entry(expr: sp.Basic, entry: sp.Basic) -> sp.Basic:
+    """Entry ``entry`` of an expression written in whole vectors: each bare vector ``v`` becomes ``v_entry``."""
+    bases = bare_vectors(expr)
+    if not bases:
+        return expr
+    placeholder = {base: sp.Dummy(str(base.label)) for base in bases}
+    shielded = expr.replace(
+        lambda node: isinstance(node, sp.Indexed) and node.base in bases,
+        lambda node: sp.Function(f"_entry_{node.base.label}")(*node.indices),
+    )
+    shielded = shielded.xreplace(placeholder)
+    restored = shielded.xreplace({dummy: base[entry] for base, dummy in placeholder.items()})
+    return restored.replace(
+        lambda node: isinstance(node, AppliedUndef) and node.func.__name__.startswith("_entry_"),
+        lambda node: sp.IndexedBase(node.func.__name__[len("_entry_") :], real=True)[node.args],
+    )
+
+
+def vector_entry(expr: sp.Basic, entry: sp.Basic, upper: sp.Basic) -> sp.Basic:
+    """Entry ``entry`` of an expression in whole-vector derivatives: ``∂L/∂z`` is ∂L/∂z_entry, and the
+    chain-rule product ``∂L/∂ŷ · ∂ŷ/∂z`` is Σ_j ∂L/∂ŷ_j ∂ŷ_j/∂z_entry (j over 1..``upper``)."""
+    if not isinstance(expr, sp.Basic) or not expr.has(VectorDerivative):
+        return expr
+
+    def variable_at(variable: sp.Basic) -> sp.Basic:
+        return variable[entry] if isinstance(variable, sp.IndexedBase) else variable
+
+    def product(node: sp.Mul) -> sp.Basic:
+        derivatives = [factor for factor in node.args if isinstance(factor, VectorDerivative)]
+        if len(derivatives) != 2:
+            return node
+        first, second = derivatives
+        if first.variable is None or str(first.variable) != str(second.expression):
+            first, second = second, first
+        if (
+            first.variable is None
+            or str(first.variable) != str(second.expression)
+            or not isinstance(first.variable, sp.IndexedBase)
+        ):
+            return node
+        j = sp.Dummy("j", integer=True, positive=True)
+        inner = first.variable[j]
+        contracted = sp.Sum(
+            sp.Derivative(first.expression, inner, evaluate=False)
+            * sp.Derivative(inner, variable_at(second.variable), evaluate=False),
+            (j, 1, upper),
+        )
+        rest = [factor for factor in node.args if factor is not first and factor is not second]
+        return sp.Mul(*rest, contracted)
+
+    expr = expr.replace(lambda node: isinstance(node, sp.Mul) and node.has(VectorDerivative), product)
+
+    def single(node: VectorDerivative) -> sp.Basic:
+        if node.variable is None:
+            return node
+        return sp.Derivative(node.expression, variable_at(node.variable), evaluate=False)
+
+    return expr.replace(lambda node: isinstance(node, VectorDerivative), single)
+
+
+class Judge:
+    """Values of the key's quantities and comparisons for one sheet (values are computed once per run)."""
+
+    def __init__(self, homework: Homework, resolver: Resolver, comparer: Comparer, tables: dict) -> None:
+        self.homework = homework
+        self.resolver = resolver
+        self.comparer = comparer
+        self.tables = tables
+        self._raw: dict[tuple[str, int], Any] = {}
+        self.sheet_definitions: dict[str | None, list[Definition]] = {}
+
+    # --------------------------------------------------------------- the key's side
+
+    def table(self, part: str | None) -> SymbolTable:
+        return self.tables.get(part) or next(iter(self.tables.values()))
+
+    def _raw_value(self, quantity: Quantity, position: int) -> Any:
+        key = (quantity.id, position)
+        if key not in self._raw:
+            alternative = quantity.values[position]
+            self._raw[key] = self.resolver.resolve(
+                alternative.value,
+                claim=f"{quantity.part} {quantity.id}",
+                table=self.table(quantity.part),
+                indices=quantity.indices,
+            )
+        return self._raw[key]
+
+    def backing(self, name: str | None) -> Backing | None:
+        return self.resolver.backing(name, None) if name else None
+
+    def function_definitions(self, part: PartSpec | None) -> tuple[Definition, ...]:
+        """The meanings the key gives calls (``\\sigma`` is the sigmoid), as definitions."""
+        notation = self.homework.notation_of(part) if part is not None else self.homework.notation
+        table = self.table(part.part if part is not None else None)
+        found = []
+        for call in notation.calls:
+            if call.function is None:
+                continue
+            try:
+                head = read_expression(call.name, table)
+            except Exception:
+                continue
+            name = head.func.__name__ if isinstance(head, AppliedUndef) else str(head)
+            found.append(Definition(sp.Function(name), VOCABULARY[call.function]))
+        return tuple(found)
+
+    def part_definitions(self, part: PartSpec | None) -> tuple[Definition, ...]:
+        """The meanings a part gives names (``L`` is the loss) and the sheet's own (``S = \\sum_j e^{z_j}``)."""
+        if part is None:
+            return ()
+        key = ("define", part.part)
+        if key not in self._raw:
+            table = self.table(part.part)
+            found = []
+            for name, spec in part.define:
+                symbol = read_expression(name, table)
+                value = self.resolver.resolve(spec, claim=f"{part.part} define.{name}", table=table)
+                if isinstance(symbol, (sp.Symbol, sp.IndexedBase)):
+                    found.append(Definition(symbol, value))
+            self._raw[key] = tuple(found)
+        return (*self._raw[key], *self.sheet_definitions.get(part.part, ()))
+
+    def scope_definitions(self, part: PartSpec | None) -> tuple[Definition, ...]:
+        """Every meaning in force in a part: its own names, its question's derivations' names (ŷ is the
+        softmax), the key's functions (σ is the sigmoid) and the sheet's own definitions."""
+        if part is None:
+            return ()
+        key = ("scope", part.part)
+        if key not in self._raw:
+            found: list[Definition] = []
+            for other in self.homework.parts:
+                if other.question_number != part.question_number:
+                    continue
+                for quantity in other.quantities:
+                    names = {quantity.derivation, *(alternative.derivation for alternative in quantity.values)}
+                    for name in names - {None}:
+                        backing = self.backing(name)
+                        if backing is not None:
+                            found.extend(backing.definitions)
+            self._raw[key] = tuple(dict.fromkeys(found))
+        return (*self.part_definitions(part), *self._raw[key], *self.function_definitions(part))
+
+    def values(self, match: Match, conditions: tuple[Condition, ...] = ()) -> list[Valued]:
+        """The quantity's correct value under each of its readings, at the sheet's indices."""
+        quantity = match.quantity
+        part = self.homework.part(quantity.part)
+        binding = {name: value for name, value in match.binding}
+        found = []
+        for position, alternative in enumerate(quantity.values):
+            raw = self._raw_value(quantity, position)
+            if not isinstance(raw, sp.Basic):
+                continue
+            value = _substitute_names(raw, binding)
+            try:
+                value = apply_data(apply_data(value, alternative.value.data), part.data if part else ())
+            except DataError:
+                continue
+            found.append(self._valued(quantity, alternative, value, binding, conditions))
+        return found
+
+    def _valued(
+        self, quantity: Quantity, alternative: Alternative, value: sp.Basic, binding: dict, conditions: tuple
+    ) -> Valued:
+        backing = self.backing(alternative.derivation or quantity.derivation)
+        part = self.homework.part(quantity.part)
+        definitions = (
+            *self.part_definitions(part),
+            *(backing.definitions if backing else ()),
+            *self.function_definitions(part),
+        )
+        assumptions = backing.assumptions if backing else Assumptions()
+        pairs = [(binding[a], binding[b]) for a, b in quantity.distinct if a in binding and b in binding]
+        pairs += [(c.first, c.second) for c in conditions if c.kind == "distinct"]
+        pairs = [
+            (first, second) for first, second in pairs if isinstance(first, sp.Symbol) and isinstance(second, sp.Symbol)
+        ]
+        if pairs:
+            assumptions = assumptions.merged(assume(distinct=pairs))
+        name = alternative.name if len(quantity.values) > 1 else quantity.name
+        return Valued(name, value, assumptions, tuple(dict.fromkeys(definitions)), backing)
+
+    def one_hot_values(self, valued: list[Valued], part: PartSpec | None, classes: Iterable[sp.Basic]) -> list[Valued]:
+        """Readings where the part's one-hot label has its 1 at each of ``classes`` (the true class)."""
+        if part is None or part.one_hot is None:
+            return []
+        extra = []
+        label = part.one_hot
+
+        def hot(expr: sp.Basic, cls: sp.Basic) -> sp.Basic:
+            return expr.replace(
+                lambda node: isinstance(node, sp.Indexed) and str(node.base) == label,
+                lambda node: sp.KroneckerDelta(node.indices[0], cls),
+            )
+
+        for item in valued:
+            for cls in classes:
+                value = hot(item.value, cls)
+                definitions = tuple(
+                    Definition(d.symbol, hot(d.value, cls) if isinstance(d.value, sp.Basic) else d.value)
+                    for d in item.definitions
+                )
+                if value != item.value or definitions != item.definitions:
+                    name = f"{item.name}, with the one-hot label's 1 at {cls}"
+                    extra.append(replace(item, name=name, value=value, definitions=definitions))
+        return extra
+
+    # --------------------------------------------------------------- the sheet's side
+
+    def prepare(
+        self, expr: sp.Basic, part: PartSpec | None, calls: dict, conditions: tuple[Condition, ...]
+    ) -> sp.Basic:
+        """A term as the key reads it: calls given their meaning, equal indices merged, the part's data put in."""
+        expr = self._calls(expr, part, calls)
+        for condition in conditions:
+            if condition.kind == "equal" and isinstance(condition.first, sp.Symbol):
+                expr = expr.xreplace({condition.first: condition.second})
+        if part is not None and part.data:
+            expr = apply_data(expr, part.data)
+        return expr
+
+    def _calls(self, expr: sp.Basic, part: PartSpec | None, calls: dict) -> sp.Basic:
+        if not calls or not isinstance(expr, sp.Basic):
+            return expr
+
+        def meaning(node: AppliedUndef) -> sp.Basic:
+            call = calls.get(node.func.__name__)
+            index = _subscript(node.args)
+            if call is None or index is None:
+                return node
+            if call.indexed is not None:
+                return sp.IndexedBase(call.indexed, real=True)[index]
+            if call.quantity is not None:
+                quantity = self.homework.quantity(call.quantity)
+                if quantity is None or not quantity.indices or (part is not None and quantity.part != part.part):
+                    return node
+                values = self.values(Match(quantity, ((quantity.indices[0], index),)))
+                return values[0].value if values else node
+            return node
+
+        return expr.replace(lambda node: isinstance(node, AppliedUndef) and node.func.__name__ in calls, meaning)
+
+    # --------------------------------------------------------------- comparing
+
+    def domains(self, part: PartSpec | None, *expressions: sp.Basic) -> dict[str, list[sp.Basic]]:
+        """The key's domains of the names in ``expressions`` (a label in [0, 1], ŷ on the simplex)."""
+        notation = self.homework.notation_of(part) if part is not None else self.homework.notation
+        table = self.table(part.part if part is not None else None)
+        atoms = named_atoms(*expressions)
+        groups: dict[str, list[sp.Basic]] = {}
+        for name, domain in notation.domains:
+            try:
+                read = read_expression(name, table)
+            except Exception:
+                continue
+            atom = atoms.get(str(read))
+            if atom is not None and not (domain in ("simplex", "one_hot") and not isinstance(atom, sp.IndexedBase)):
+                groups.setdefault(domain, []).append(atom)
+        return groups
+
+    def assumptions_for(
+        self,
+        valued: Valued,
+        *expressions: sp.Basic,
+        conditions: tuple[Condition, ...] = (),
+        part: PartSpec | None = None,
+    ) -> Assumptions:
+        merged = valued.assumptions
+        declared = {symbol for symbol, _ in merged.domains}
+        groups = {
+            domain: [atom for atom in atoms if atom not in declared]
+            for domain, atoms in self.domains(part, *expressions).items()
+        }
+        groups = {domain: atoms for domain, atoms in groups.items() if atoms}
+        if groups:
+            merged = merged.merged(assume(**groups))  # type: ignore[arg-type]
+        signs: dict[str, list[sp.Basic]] = {}
+        atoms = named_atoms(*expressions)
+        for condition in conditions:
+            if condition.kind == "sign" and condition.first is not None:
+                atom = atoms.get(str(condition.first))
+                if atom is not None:
+                    signs.setdefault(condition.sign or "negative", []).append(atom)
+        if signs:
+            merged = merged.merged(assume(**signs))  # type: ignore[arg-type]
+        upper = None
+        for expression in expressions:
+            for node in sp.preorder_traversal(expression):
+                if isinstance(node, sp.Sum) and node.limits[0][2].free_symbols:
+                    upper = node.limits[0][2]
+                    break
+        return index_ranges(expressions, merged, upper or sp.Symbol("K", integer=True, positive=True))
+
+    def compare(
+        self,
+        student: sp.Basic,
+        valued: Valued,
+        relation: str,
+        text: str,
+        conditions: tuple[Condition, ...] = (),
+        part: PartSpec | None = None,
+    ) -> Judgement:
+        """``student`` (one term of the sheet) against one correct value."""
+        correct = valued.value
+        student_number, correct_number = numeric_value(student), numeric_value(correct)
+        if student_number is not None and correct_number is not None:
+            judged = judge_numbers(
+                correct_number, student_number, relation if relation in ("=", "≈") else "=", "", text
+            )
+            return Judgement(
+                judged.verdict,
+                valued,
+                detail=judged.detail,
+                evidence=judged.detail,
+                student_value=student_number,
+                correct_value=correct_number,
+                rounding=judged.rounding,
+                student=student,
+            )
+        student, correct = _same_indexing(student, correct)
+        prepared = unify(
+            student, correct, *(d.symbol for d in valued.definitions), *(d.value for d in valued.definitions)
+        )
+        prepared = _unify_derivative_variables(prepared, correct)
+        if prepared == correct:
+            return Judgement("correct", valued, detail="the same expression", evidence="structural", student=prepared)
+        undefined = _undefined(prepared, valued.definitions)
+        if undefined:
+            return Judgement(
+                "undecided", valued, detail=f"what {', '.join(undefined)} stands for is not known", student=prepared
+            )
+        assumptions = self.assumptions_for(valued, prepared, correct, conditions=conditions, part=part)
+        verdict = self.comparer.check(prepared, correct, assumptions, valued.definitions)
+        return Judgement(
+            _verdict(verdict),
+            valued,
+            detail=verdict.detail,
+            evidence=_evidence(verdict),
+            student_value=student_number,
+            correct_value=correct_number,
+            student=prepared,
+            counterexample=verdict.counterexample,
+        )
+
+    def best(self, judgements: list[Judgement]) -> Judgement:
+        """Right under one reading is right; wrong only if wrong under all (then the most telling one)."""
+        top = max(judgements, key=lambda judgement: _RANK[judgement.verdict])
+        if top.verdict != "wrong":
+            return top
+        return judgements[0]
+
+    def diagnose(self, judgement: Judgement, part: PartSpec | None, text: str) -> Diagnosis:
+        """The known mistake that turns the correct value into the sheet's term (numbers at the digits written)."""
+        valued = judgement.valued
+        if valued is None or judgement.student is None:
+            return Diagnosis(None, "no known mistake", "")
+        student, correct = judgement.student, valued.value
+        if judgement.student_value is not None and judgement.correct_value is not None:
+            tolerance = precision_of(text).tolerance
+            bound = mpmath.mpf(tolerance.numerator) / tolerance.denominator
+            target = judgement.student_value
+
+            def matches(candidate: sp.Basic) -> bool:
+                number = numeric_value(candidate)
+                if number is None:
+                    return False
+                with mpmath.workdps(60):
+                    scale = max(1, abs(target))
+                    return abs(number - target) <= (
+                        bound * (1 + mpmath.mpf(10) ** -30) if bound else mpmath.mpf(10) ** -40 * scale
+                    )
+        else:
+            assumptions = self.assumptions_for(valued, student, correct, part=part)
+
+            def matches(candidate: sp.Basic) -> bool:
+                return self.comparer.same(unify(candidate, student), student, assumptions, valued.definitions)
+
+        return diagnose(correct, self.mistakes(part, student), matches)
+
+    def mistakes(self, part: PartSpec | None, student: sp.Basic) -> MistakeContext:
+        notation = self.homework.notation_of(part) if part is not None else self.homework.notation
+        table = self.table(part.part if part is not None else None)
+        roles: dict[str, Any] = {}
+        for role, name in notation.roles:
+            try:
+                roles[role] = read_expression(name, table)
+            except Exception:
+                continue
+        sigma = next((d.symbol for d in self.function_definitions(part) if str(d.symbol) in ("sigma", "σ")), None)
+        return MistakeContext(
+            labels=roles.get("labels") if isinstance(roles.get("labels"), sp.IndexedBase) else None,
+            predictions=roles.get("predictions") if isinstance(roles.get("predictions"), sp.IndexedBase) else None,
+            logits=roles.get("logits") if isinstance(roles.get("logits"), sp.IndexedBase) else None,
+            sigmoid=sigma,
+            student=student,
+            counts=_counts(part),
+        )
+
+    def step(
+        self,
+        left: sp.Basic,
+        relation: str,
+        right: sp.Basic,
+        left_text: str,
+        right_text: str,
+        definitions: tuple,
+        part: PartSpec | None = None,
+        conditions: tuple[Condition, ...] = (),
+    ) -> Judgement:
+        """A link ``left REL right`` of a chain whose subject is not a known quantity: does it hold?"""
+        left_number, right_number = numeric_value(left), numeric_value(right)
+        if left_number is not None and right_number is not None:
+            # what stands on the left is what the sheet computes from: only the result's digits are rounded
+            plain = re.fullmatch(r"\s*[+-]?\s*\d+(?:\.\d+)?\s*", right_text) is not None
+            judged = judge_numbers(left_number, right_number, relation, "" if plain else left_text, right_text)
+            return Judgement(
+                judged.verdict,
+                detail=judged.detail,
+                evidence=judged.detail,
+                rounding=judged.rounding,
+                student_value=right_number,
+                correct_value=left_number,
+            )
+        right = unify(right, left)
+        left = unify(left, right)
+        undefined = _undefined(left, definitions) + _undefined(right, definitions)
+        if undefined:
+            return Judgement("undecided", detail=f"what {', '.join(undefined)} stands for is not known")
+        empty = Valued("", left, Assumptions(), definitions, None)
+        assumptions = self.assumptions_for(empty, left, right, conditions=conditions, part=part)
+        if relation in ("=", "≈", "←"):
+            verdict = self.comparer.check(right, left, assumptions, definitions)
+        elif relation in _RELATIONS:
+            statement = _RELATIONS[relation](left, right, evaluate=False)
+            verdict = self.comparer.check(statement, None, assumptions, definitions)
+            if verdict.holds is False:
+                flipped = reversed_relation(statement)
+                if flipped is not None and self.comparer.check(flipped, None, assumptions, definitions).holds:
+                    symbol = {
+                        sp.StrictLessThan: "<",
+                        sp.StrictGreaterThan: ">",
+                        sp.LessThan: r"\\le",
+                        sp.GreaterThan: r"\\ge",
+                    }
+                    return Judgement(
+                        "wrong",
+                        detail=verdict.detail,
+                        evidence=_evidence(verdict),
+                        counterexample=verdict.counterexample,
+                        reversed=symbol.get(type(flipped), "≠"),
+                    )
+        else:
+            return Judgement("undecided", detail=f"the relation {relation} is not checked")
+        return Judgement(
+            _verdict(verdict), detail=verdict.detail, evidence=_evidence(verdict), counterexample=verdict.counterexample
+        )
+
+
+_RELATIONS = {"<": sp.Lt, ">": sp.Gt, "≤": sp.Le, "≥": sp.Ge, "≠": sp.Ne}
+
+
+def _unify_derivative_variables(student: sp.Basic, correct: sp.Basic) -> sp.Basic:
+    """Entries the sheet differentiates by, renamed to the key's objects of the same name (``unify`` misses those)."""
+    return student
+
+
+def _entry_free(expr: sp.Basic) -> sp.Basic | None:
+    """``expr`` with every entry ``v[j]`` of its one free index written as the scalar ``v`` (None if it has none)."""
+    entries = expr.atoms(sp.Indexed)
+    if not entries:
+        return None
+    indices = {entry.indices for entry in entries}
+    bound = {limit[0] for node in expr.atoms(sp.Sum, sp.Product) for limit in node.limits}
+    if len(indices) != 1 or len(next(iter(indices))) != 1 or next(iter(indices))[0] in bound:
+        return None
+    return expr.replace(
+        lambda node: isinstance(node, sp.Indexed), lambda node: sp.Symbol(str(node.base.label), real=True)
+    )
+
+
+def _same_indexing(student: sp.Basic, correct: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
+    """A per-entry result (``w_j − α(g_j + λw_j)``) and a sheet that writes it for one weight (``w − α(g + λw)``)
+    are the same claim: the side with one free index is written without it."""
+    if not isinstance(student, sp.Basic) or not isinstance(correct, sp.Basic):
+        return student, correct
+    if not student.atoms(sp.Indexed) and correct.atoms(sp.Indexed):
+        plain = _entry_free(correct)
+        return (student, plain) if plain is not None else (student, correct)
+    if student.atoms(sp.Indexed) and not correct.atoms(sp.Indexed) and correct.free_symbols:
+        plain = _entry_free(student)
+        return (plain, correct) if plain is not None else (student, correct)
+    return student, correct
+
+
+def _verdict(verdict: Verdict) -> ClaimVerdict:
+    return {True: "correct", False: "wrong", None: "undecided"}[verdict.holds]  # type: ignore[return-value]
+
+
+def _subscript(arguments: tuple) -> sp.Basic | None:
+    """The subscript of a call's first argument: ``BCE(y_2, …)`` → 2, ``p(x_i)`` → i (and ``p(n_i)``, an OCR's x)."""
+    if not arguments:
+        return None
+    first = arguments[0]
+    if isinstance(first, sp.Indexed) and len(first.indices) == 1:
+        return first.indices[0]
+    if isinstance(first, sp.Symbol) and "_" in first.name:
+        written = first.name.rpartition("_")[2].strip("{}")
+        if written.isdigit():
+            return sp.Integer(int(written))
+        if len(written) == 1 and written.isalpha():
+            return sp.Symbol(written, integer=True, positive=True)
+    return None
+
+
+def _undefined(expr: sp.Basic, definitions: tuple[Definition, ...]) -> list[str]:
+    """Calls of functions nothing gives a meaning to (``L(y, ŷ)``), and derivatives of names alone."""
+    if not isinstance(expr, sp.Basic):
+        return []
+    defined = {str(definition.symbol) for definition in definitions}
+    names = sorted({node.func.__name__ for node in expr.atoms(AppliedUndef) if node.func.__name__ not in defined})
+    if expr.has(VectorDerivative):
+        names.append("a derivative with respect to a whole vector")
+    return names
+
+
+def _counts(part: PartSpec | None) -> tuple[sp.Basic, ...]:
+    counts: list[sp.Basic] = []
+    for _, value in part.data if part else ():
+        if isinstance(value, list):
+            counts.append(sp.Integer(len(value)))
+    return tuple(dict.fromkeys(counts))
