@@ -230,10 +230,15 @@ def gradient() -> Derivation:
             rule="derivative",
         ),
         Step(
-            eq(sp.Derivative(loss_entry, w[j]), logistic_gradient_entry),
-            "Chain rule through s_i for each sample, then average: ∂ℓ_i/∂w_j = (σ(s_i) − y_i) X_ij, the "
-            "per-sample gradient (p_i − y_i) x_i; L averages them.",
+            eq(sp.Derivative(sample_loss, w[j]), logistic_gradient_sample),
+            "Chain rule through s_i: ∂ℓ_i/∂w_j = (σ(s_i) − y_i) · X_ij. Over j this is the per-sample gradient "
+            "(p_i − y_i) x_i, with p_i = σ(x_iᵀw).",
             rule="chain rule",
+        ),
+        Step(
+            eq(sp.Derivative(loss_entry, w[j]), logistic_gradient_entry),
+            "L is the mean of the ℓ_i, so its gradient is the mean of the per-sample gradients.",
+            rule="linearity",
         ),
         Step(
             eq(logistic_gradient_matrix, logistic_gradient_entry),

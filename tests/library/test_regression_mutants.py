@@ -56,7 +56,7 @@ MUTANTS = [
     (
         "1/n dropped in the logistic gradient",
         "logistic_regression.gradient",
-        4,
+        5,
         eq(sp.MatMul(Xt, p_minus_y), lg.logistic_gradient_entry_p),
     ),
     # XXᵀ where XᵀX belongs
@@ -91,9 +91,15 @@ MUTANTS = [
         eq(sp.Derivative(bce_of_logit, s), label - lg.sigma(s)),
     ),
     (
-        "y − p for p − y in the index gradient",
+        "y_i − p_i for p_i − y_i per sample",
         "logistic_regression.gradient",
         2,
+        eq(sp.Derivative(lg.sample_loss, lr.w[j]), (lr.y[i] - lg.sigma(logit)) * lr.X[i, j]),
+    ),
+    (
+        "y − p for p − y in the index gradient",
+        "logistic_regression.gradient",
+        3,
         eq(
             sp.Derivative(lg.loss_entry, lr.w[j]),
             sp.Sum((lr.y[i] - lg.sigma(logit)) * lr.X[i, j], (i, 1, n)) / n,
@@ -102,7 +108,7 @@ MUTANTS = [
     (
         "y − p for p − y in the matrix gradient",
         "logistic_regression.gradient",
-        4,
+        5,
         eq(sp.MatMul(1 / n, Xt, y_minus_p), lg.logistic_gradient_entry_p),
     ),
     # a missing square in tanh′
