@@ -34,8 +34,24 @@ respect to the logits (for ``"none"``, each row's own gradient).
 Bad input is an error, never a silent number: a wrong shape, integer labels outside
 ``0..K-1``, probability labels that are negative or do not sum to 1 along the class axis, or a
 NaN in the labels raise ``ValueError`` naming the argument and what was expected and found.
-A NaN or infinity in the *logits* propagates: every output of that row (for elementwise kernels,
-of that element) is NaN, except that a ``-inf`` logit is a masked class with probability 0.
+
+NaN and infinite *logits* follow SciPy (``scipy.special.softmax``, ``log_softmax``,
+``logsumexp``, ``expit``). A ``-inf`` logit is a masked class with probability 0. A row holding
+NaN is NaN throughout. A row whose largest logit is ``+inf`` has ``logsumexp = +inf``,
+``log_softmax = -inf`` at its finite classes and NaN at its ``+inf`` ones, and a NaN softmax;
+a row of ``-inf`` only has ``logsumexp = -inf`` and NaN elsewhere. The losses follow from
+``log_softmax``: ``cross_entropy = -Σ_{y_i ≠ 0} y_i log_softmax_i`` (a class with label 0 adds
+nothing, as in ``scipy.special.xlogy``), so a finite label class against a ``+inf`` logit costs
+``+inf``; the gradients are ``(softmax(z) - y) / N``, NaN in such rows; ``bce_with_logits`` is
+``-(y log σ(z) + (1 - y) log σ(-z))`` with a zero weight adding nothing (0 at ``z = +inf, y = 1``).
+Those rows are outside what the rewrites prove (identities of real numbers), so each kernel states
+its value there as a *boundary* form, the definition as written, evaluated in IEEE arithmetic
+(see :mod:`symcheck.kernels`); ``tests/kernels/test_edges.py`` compares every kernel with SciPy.
+
+The module's public names are its kernels (``__all__``, and what ``dir()`` lists); the
+provenance of each, ``kernel(name)`` and the tables :data:`SPECS`, :data:`REWRITES`,
+:data:`BOUNDARY`, :data:`KERNELS` and :data:`DERIVATIVES`, are documented attributes outside
+``__all__``.
 """
 
 from __future__ import annotations
@@ -53,15 +69,10 @@ from derivations import notation as nt
 from derivations.notation import K, i, j, k, y, yhat, z
 
 __all__ = [
-    "DERIVATIVES",
-    "KERNELS",
-    "REWRITES",
-    "SPECS",
     "bce_with_logits",
     "bce_with_logits_grad",
     "cross_entropy",
     "cross_entropy_grad",
-    "kernel",
     "log_softmax",
     "logsumexp",
     "sigmoid",
@@ -69,6 +80,14 @@ __all__ = [
     "softmax_jacobian",
     "softmax_jvp",
 ]
+
+_PROVENANCE = ("BOUNDARY", "DERIVATIVES", "KERNELS", "REWRITES", "SPECS", "kernel")
+
+
+def __dir__() -> list[str]:
+    """The kernels and their provenance: no symbols, helpers or imported modules (PEP 562)."""
+    return sorted([*__all__, *_PROVENANCE])
+
 
 Reduction = Literal["mean", "sum", "none"]
 
@@ -137,10 +156,11 @@ REWRITES: dict[str, sk.Rewrite] = {
         sk.Rewrite(
             "cross_entropy.pivot",
             nt.cross_entropy(),
-            sp.Sum(y[i] * _grouped(log1p(rest), -(z[i] - z[a])), (i, 1, K)),
+            sp.Sum(sk.Weighted(y[i], _grouped(log1p(rest), -(z[i] - z[a]))), (i, 1, K)),
             _real_logits,
             licence=("softmax.log_softmax",),
-            reason="-Σ y_i log softmax_i takes log 0 when a probability underflows; this form never does",
+            reason="-Σ y_i log softmax_i takes log 0 when a probability underflows; this form never does "
+            "(and a class with label 0 adds nothing, even a masked one: Weighted is y·x with 0·inf = 0)",
         ),
         sk.Rewrite(
             "cross_entropy.one_hot_pivot",
@@ -247,6 +267,21 @@ def _spec(name: str, arguments: tuple, outputs: tuple, rewrites: tuple[str, ...]
 
 _label_sum = sk.Output("label_sum", sp.Sum(y[i], (i, 1, K)))
 
+
+# -- boundary forms: rows with a NaN or infinite logit, outside what the rewrites prove ---------------
+BOUNDARY: dict[str, sp.Expr] = {
+    "log_softmax": nt.log_softmax(i),
+    "logsumexp": nt.logsumexp(),
+    "cross_entropy": sp.Sum(sk.Weighted(y[i], -nt.log_softmax(i)), (i, 1, K)),
+    "cross_entropy_index": -nt.log_softmax(label),
+    "cross_entropy_grad": (stable_softmax.subs(i, k) - y[k]) / n,
+    "cross_entropy_index_grad": (stable_softmax.subs(i, k) - sp.KroneckerDelta(k, label)) / n,
+    "bce_with_logits": sk.Weighted(ys, log1p(sp.exp(-zs))) + sk.Weighted(1 - ys, log1p(sp.exp(zs))),
+}
+"""What each kernel is where a logit is NaN or infinite, as SciPy has it (see the module docstring):
+the definition as written, evaluated in IEEE arithmetic. The other kernels' stable forms already
+give SciPy's values there (``tests/kernels/test_edges.py`` checks every kernel)."""
+
 SPECS: dict[str, sk.KernelSpec] = {
     spec.name: spec
     for spec in (
@@ -261,28 +296,32 @@ SPECS: dict[str, sk.KernelSpec] = {
         _spec(
             "log_softmax",
             (_logits,),
-            (sk.Output("log_softmax", REWRITES["log_softmax.pivot"].stable, (i,)),),
+            (sk.Output("log_softmax", REWRITES["log_softmax.pivot"].stable, (i,), boundary=BOUNDARY["log_softmax"]),),
             ("log_softmax.pivot",),
             pivots=_pivot,
         ),
         _spec(
             "logsumexp",
             (_logits,),
-            (sk.Output("logsumexp", REWRITES["logsumexp.pivot"].stable),),
+            (sk.Output("logsumexp", REWRITES["logsumexp.pivot"].stable, boundary=BOUNDARY["logsumexp"]),),
             ("logsumexp.pivot",),
             pivots=_pivot,
         ),
         _spec(
             "cross_entropy",
             (_logits, sk.ClassArray(y, "labels")),
-            (sk.Output("loss", REWRITES["cross_entropy.pivot"].stable), _label_sum),
+            (sk.Output("loss", REWRITES["cross_entropy.pivot"].stable, boundary=BOUNDARY["cross_entropy"]), _label_sum),
             ("cross_entropy.pivot",),
             pivots=_pivot,
         ),
         _spec(
             "cross_entropy_index",
             (_logits, sk.RowIndex(label, "labels")),
-            (sk.Output("loss", REWRITES["cross_entropy.one_hot_pivot"].stable),),
+            (
+                sk.Output(
+                    "loss", REWRITES["cross_entropy.one_hot_pivot"].stable, boundary=BOUNDARY["cross_entropy_index"]
+                ),
+            ),
             ("cross_entropy.one_hot_pivot",),
             pivots=_pivot,
         ),
@@ -290,7 +329,13 @@ SPECS: dict[str, sk.KernelSpec] = {
             "cross_entropy_grad",
             (_logits, sk.ClassArray(y, "labels"), sk.Parameter(n, "divisor")),
             (
-                sk.Output("gradient", REWRITES["cross_entropy.gradient_pivot"].stable / n, (k,), double_word=True),
+                sk.Output(
+                    "gradient",
+                    REWRITES["cross_entropy.gradient_pivot"].stable / n,
+                    (k,),
+                    double_word=True,
+                    boundary=BOUNDARY["cross_entropy_grad"],
+                ),
                 _label_sum,
             ),
             ("cross_entropy.gradient_pivot",),
@@ -300,7 +345,14 @@ SPECS: dict[str, sk.KernelSpec] = {
         _spec(
             "cross_entropy_index_grad",
             (_logits, sk.RowIndex(label, "labels"), sk.Parameter(n, "divisor")),
-            (sk.Output("gradient", REWRITES["cross_entropy.one_hot_gradient_pivot"].stable / n, (k,)),),
+            (
+                sk.Output(
+                    "gradient",
+                    REWRITES["cross_entropy.one_hot_gradient_pivot"].stable / n,
+                    (k,),
+                    boundary=BOUNDARY["cross_entropy_index_grad"],
+                ),
+            ),
             ("cross_entropy.one_hot_gradient_pivot",),
             pivots=_pivot,
             derivative_of=("cross_entropy_index", "logits"),
@@ -340,7 +392,7 @@ SPECS: dict[str, sk.KernelSpec] = {
         _spec(
             "bce_with_logits",
             (sk.Elementwise(zs, "logits"), sk.Elementwise(ys, "labels")),
-            (sk.Output("loss", REWRITES["bce.with_logits"].stable),),
+            (sk.Output("loss", REWRITES["bce.with_logits"].stable, boundary=BOUNDARY["bce_with_logits"]),),
             ("bce.with_logits",),
         ),
         _spec(

@@ -24,6 +24,7 @@ The generated source never mentions a particular ``K``: one build serves every `
 array([3.])
 """
 
+from symcheck.kernels._functions import Weighted
 from symcheck.kernels._kernel import (
     TRANSPOSE_MAX_CLASSES,
     Kernel,
@@ -60,6 +61,7 @@ __all__ = [
     "RowIndex",
     "UnsupportedExpression",
     "VerifiedRewrite",
+    "Weighted",
     "build_kernel",
     "clear_kernel_cache",
     "clear_verdict_cache",

@@ -31,7 +31,19 @@ import functools
 
 import numpy as np
 
-__all__ = ["add", "divide", "exp", "multiply", "negative", "quotient", "result", "subtract", "sum_along", "where"]
+__all__ = [
+    "add",
+    "divide",
+    "exp",
+    "is_zero",
+    "multiply",
+    "negative",
+    "quotient",
+    "result",
+    "subtract",
+    "sum_along",
+    "where",
+]
 
 Value = np.ndarray | float | tuple[np.ndarray, np.ndarray]
 Pair = tuple[np.ndarray, np.ndarray]
@@ -101,7 +113,13 @@ def add(x: Value, y: Value) -> Pair:
         e += x_low
     if y_low is not None:
         e += y_low
-    return _fast_two_sum(s, e)
+    infinite = ~np.isfinite(s)
+    if not infinite.any():
+        return _fast_two_sum(s, e)
+    e[infinite] = 0.0  # ±inf (a masked logit minus the maximum) has no rounding error: low word 0
+    s, e = _fast_two_sum(s, e)
+    e[infinite] = 0.0
+    return s, e
 
 
 def subtract(x: Value, y: Value) -> Pair:
@@ -147,6 +165,11 @@ def quotient(x: Value, y: Value) -> np.ndarray:
     value, remainder, below = _remainder(x, y)
     np.divide(remainder, below, out=remainder)
     return np.add(value, remainder, out=remainder)
+
+
+def is_zero(x: Value) -> np.ndarray:
+    """Where the double word is 0 (its high word is 0 exactly then)."""
+    return np.equal(_parts(x)[0], 0.0)
 
 
 def where(condition: np.ndarray, x: Value, y: Value) -> Value:

@@ -250,7 +250,7 @@ class _DoubleWordPrinter(Printer):
     Inputs, parameters, positions and Kronecker deltas are exact numbers and are printed by
     :class:`ArrayPrinter`; sums, products, quotients, ``exp`` and ``Sum`` become double-word
     operations. A factor ``δ(j, a)`` or ``1 - δ(j, a)`` of a product is a mask (``where``), not a
-    multiplication. Functions other than ``exp``, ``Abs`` and ``Piecewise`` are refused.
+    multiplication. Functions other than ``exp`` and ``Weighted`` are refused.
     """
 
     printmethod = "_symcheck_double_word"
@@ -391,6 +391,10 @@ class _DoubleWordPrinter(Printer):
 
     def _print_exp(self, expr: sp.exp) -> str:
         return self._call("exp", self._print(expr.args[0]))
+
+    def _print_Weighted(self, expr: sp.Function) -> str:
+        weight, value = (self._print(argument) for argument in expr.args)
+        return self._call("where", f"_dd.is_zero({weight})", "0.0", self._call("multiply", weight, value))
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         index, summand = self.book.check_limits(expr)

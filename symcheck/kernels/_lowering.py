@@ -563,6 +563,13 @@ class _Lowering(Printer):
     def _print_Abs(self, expr: sp.Abs) -> Reg:
         return self._ufunc("absolute", self._print(expr.args[0]))
 
+    def _print_Weighted(self, expr: sp.Function) -> Reg:
+        """``w·x``, and 0 where ``w = 0`` (see :class:`~symcheck.kernels.Weighted`)."""
+        weight, value = (self._print(argument) for argument in expr.args)
+        product = self._ufunc("multiply", weight, value)
+        zero = self._ufunc("equal", weight, self._scalar("0.0"), kind="bool")
+        return self._emit("np.where({0}, 0.0, {1})", (zero, product), fresh=True)
+
     def _print_sign(self, expr: sp.sign) -> Reg:
         return self._ufunc("sign", self._print(expr.args[0]))
 

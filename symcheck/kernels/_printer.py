@@ -299,6 +299,10 @@ class ArrayPrinter(NumPyPrinter):
             text = f"{self._np('where')}({self._print(piece.cond)}, {self._print(piece.expr)}, {text})"
         return text
 
+    def _print_Weighted(self, expr: sp.Function) -> str:
+        weight, value = (self._print(argument) for argument in expr.args)
+        return f"{self._np('where')}({self._np('equal')}({weight}, 0), 0.0, ({weight})*({value}))"
+
     def emptyPrinter(self, expr: Any) -> str:
         raise UnsupportedExpression(f"the kernel generator cannot print {type(expr).__name__}: {expr}")
 

@@ -52,8 +52,8 @@ class Rewrite:
 
     ``licence`` names the registered derivations that establish the mathematics behind it (for
     instance ``softmax.shift_invariance`` for the max-shift); ``reason`` says what numerical
-    failure it removes. Codegen functions in ``stable`` (``log1p``, ``expm1``) are replaced by their
-    definitions before the engine sees them.
+    failure it removes. Codegen functions in ``stable`` (``log1p``, ``expm1``, and
+    :class:`~symcheck.kernels.Weighted`) are replaced by their definitions before the engine sees them.
     """
 
     name: str
@@ -86,8 +86,12 @@ def _prover_form(expr: Basic) -> Basic:
     import sympy as sp
     from sympy.codegen.cfunctions import expm1, log1p
 
-    return expr.replace(lambda node: isinstance(node, log1p), lambda node: sp.log(1 + node.args[0])).replace(
-        lambda node: isinstance(node, expm1), lambda node: sp.exp(node.args[0]) - 1
+    from symcheck.kernels._functions import Weighted
+
+    return (
+        expr.replace(lambda node: isinstance(node, log1p), lambda node: sp.log(1 + node.args[0]))
+        .replace(lambda node: isinstance(node, expm1), lambda node: sp.exp(node.args[0]) - 1)
+        .replace(lambda node: isinstance(node, Weighted), lambda node: node.args[0] * node.args[1])
     )
 
 

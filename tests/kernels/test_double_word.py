@@ -148,7 +148,8 @@ def test_rows_that_do_not_cancel_keep_the_blocked_result() -> None:
     one_hot = np.eye(7)[labels]
     kernel = dk.kernel("cross_entropy_grad")
     arrays = [logits, one_hot, 500.0]
-    gradient, _sums, measure = kernel._run(kernel.layout_for(7), arrays, 500, 7, np.dtype(np.float64))
+    outputs = kernel._run(kernel.layout_for(7), arrays, 500, 7, np.dtype(np.float64))
+    gradient, measure = outputs[0], outputs[kernel._edges.cancellations[0][1]]
     assert np.all(measure == 0)
     np.testing.assert_array_equal(gradient, dk.cross_entropy_grad(logits, labels))
     np.testing.assert_array_equal(dk.cross_entropy_grad(logits, one_hot), dk.cross_entropy_grad(logits, labels))
@@ -159,7 +160,8 @@ def test_the_measure_finds_the_cancelling_rows() -> None:
     logits = np.array([[2.0, 0.0, -1.0], [2.0, 0.0, -1.0]])
     labels = np.array([[1.0, 0.0, 0.0], [0.7, 0.2, 0.1]])
     outputs = kernel._run("rows", [logits, labels, 1.0], 2, 3, np.dtype(np.float64))
-    measure = outputs[-1]
+    ((_number, position),) = kernel._edges.cancellations
+    measure = outputs[position]
     assert measure[0] == 0 and measure[1] > 0
 
 
@@ -191,3 +193,20 @@ def test_double_word_outputs_must_be_sums() -> None:
     )
     with pytest.raises(sk.UnsupportedExpression, match="double-word evaluation has no log"):
         sk.build_kernel(unsupported, cache=False)
+
+
+def test_weighted_terms_in_double_words() -> None:
+    """Weighted(w, x) is w·x in double words too, and 0 where w = 0 against a masked (-inf) class."""
+    from derivations.notation import y
+
+    expression = sk.Weighted(y[i], sp.exp(z[i])) - y[i]
+    output = sk.Output("v", expression, (i,), double_word=True)
+    spec = sk.KernelSpec("weighted", (sk.ClassArray(z, "x"), sk.ClassArray(y, "w")), (output,), bound=K)
+    kernel = sk.build_kernel(spec, cache=False)
+    assert "_dd.is_zero" in kernel._double_words[0].source
+    x = np.array([[1e-9, -np.inf, 0.5]])
+    w = np.array([[0.75, 0.0, 0.25]])
+    (value,) = kernel(x, w)
+    truth = [_mp(0.75) * mpmath.expm1(_mp(1e-9)), 0, _mp(0.25) * (mpmath.exp(_mp(0.5)) - 1)]
+    for got, want in zip(value[0], truth, strict=True):
+        assert got == float(want)
