@@ -6,7 +6,8 @@ Two notations meet here, both with symbolic sizes (n samples, d features):
   (scalars included), ``Transpose``, ``Inverse``, ``Identity``, ``ZeroMatrix``, ``DiagMatrix``,
   ``HadamardProduct`` and ``ElementwiseApplyFunction``. A 1 × 1 expression (vᵀXᵀXv) is a scalar.
 * **index form**: entries ``X[i, j]``, ``w[j]``, sums ``Sum(..., (i, 1, n))`` and free indices for
-  the entry meant (j for a gradient entry, (j, k) for a Hessian entry).
+  the entry meant (j for a gradient entry, (j, k) for a Hessian entry); ``Trace(A)`` is Σ_a A[a, a];
+  derivatives by entries (``Derivative(L, w[j])``) are carried out.
 
 :func:`to_index_form` writes the entry of a matrix expression in index form. :func:`equivalent_matrices`
 decides whether two sides (either notation, in any mix) are the same matrix:
@@ -26,12 +27,17 @@ decides whether two sides (either notation, in any mix) are the same matrix:
 4. otherwise undecided (``holds=None``), never a guess.
 
 **How free indices are matched.** An index form's free indices (symbols used as indices and not
-summed over) are matched with the rows and columns of the other side in alphabetical order of their
-names (so ``H[j, k]``: j is the row, k the column), unless ``indices=(row, col)`` names them; a vector
-(n × 1 or 1 × n) takes one free index, a 1 × 1 matrix none. Two index forms are compared index by
-index by name (with ``indices``, positionally). Symbols and IndexedBase/MatrixSymbol names are
-matched by name, whatever their SymPy assumptions: the X of a reader and the X of the library are
-the same matrix. An undefined function named ``sigma`` is the logistic sigmoid when sampled.
+summed over, :func:`free_indices`) are matched with the rows and columns of a matrix side in
+alphabetical order of their names (so for ``H[j, k]``, j is the row and k the column), unless
+``indices=(row, col)`` names them; a vector (n × 1 or 1 × n) takes one free index, a 1 × 1 matrix
+none; an index form that is the number 0 is the zero matrix of any shape ("= 0"). Two index forms
+are compared as functions of all the free indices of either side, matched by name (``X[i, j]``
+and ``X[i, k]`` are different claims): to compare an entry written with k against one written
+with j, compare it with the matrix form, or rename. The extent of a free index comes from the
+matrix side, the ``assumptions`` (``indices={j: (1, d)}``) or the sums it is used with. Symbols
+and IndexedBase/MatrixSymbol names are matched by name, whatever their SymPy assumptions: the X
+of a reader and the X of the library are the same matrix. An undefined function named ``sigma``
+is the logistic sigmoid when sampled.
 """
 
 from __future__ import annotations
@@ -171,6 +177,7 @@ def equivalent_matrices(
     started = time.perf_counter()
     deadline = _as_deadline(deadline)
     assumptions = assumptions or Assumptions()
+    left, right = _as_sympy(left), _as_sympy(right)  # strings are refused before anything is tried
     try:
         with time_limit(deadline.remaining()):
             verdict = _decide(left, right, assumptions, indices, seed)
@@ -178,6 +185,9 @@ def equivalent_matrices(
         verdict = Verdict(None, "timeout", "matrix equivalence not decided in time")
     except _Unsupported as error:
         verdict = Verdict(None, "unsupported", f"matrix/index form: {error}")
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, NotImplementedError) as error:
+        # SymPy refusing an object on the way: not decided here (symcheck.equivalent falls through)
+        verdict = Verdict(None, "unsupported", f"matrix/index form: {type(error).__name__}: {error}")
     except RecursionError:
         verdict = Verdict(None, "too deep", "the expression is too deeply nested to analyse")
     return replace(verdict, seconds=time.perf_counter() - started)
@@ -203,7 +213,7 @@ def _side(expr: sp.Basic, indices: tuple | None) -> _Side | Verdict:
 
 
 def _decide(left: sp.Basic, right: sp.Basic, assumptions: Assumptions, indices: tuple | None, seed: int) -> Verdict:
-    named, bases = _named(_as_sympy(left), _as_sympy(right), *(indices or ()))
+    named, bases = _named(left, right, *(indices or ()))
     left, right = named[:2]
     if indices is not None:
         indices = tuple(named[2:])

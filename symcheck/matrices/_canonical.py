@@ -36,17 +36,19 @@ class _Term:
         )
 
 
+def _symbols(term: _Term) -> set[sp.Basic]:
+    return {variable for variable, _, _ in term.limits}.union(*(f.free_symbols for f in term.factors))
+
+
 def _combine(first: _Term, second: _Term) -> _Term:
-    """The product of two terms; the second's dummies renamed if they meet the first's symbols."""
-    if second.limits and first.factors:
-        bound = {variable for variable, _, _ in second.limits}
-        used = {variable for variable, _, _ in first.limits}.union(*(f.free_symbols for f in first.factors))
-        if bound & used:
-            second = second.fresh()
-    if first.limits and second.factors:
-        bound = {variable for variable, _, _ in first.limits}
-        if bound & set().union(*(f.free_symbols for f in second.factors)):
-            second = second.fresh()
+    """The product of two terms, renaming dummies so that neither captures a symbol of the other.
+
+    (Σ_k X_ik w_k) · X_ik with k free outside the sum must not become Σ_k X_ik w_k X_ik.)
+    """
+    if first.limits and {v for v, _, _ in first.limits} & set().union(*(f.free_symbols for f in second.factors)):
+        first = first.fresh()
+    if second.limits and {v for v, _, _ in second.limits} & _symbols(first):
+        second = second.fresh()
     return _Term(first.limits + second.limits, first.factors + second.factors)
 
 
@@ -74,8 +76,15 @@ def _captured(expr: sp.Basic) -> bool:
 
 
 def _fresh_bound(expr: sp.Basic) -> sp.Basic:
-    """Every summation variable renamed to a fresh dummy: a derivative by w[k] never meets a bound k."""
+    """Every summation variable renamed to a fresh dummy when a derivative by w[k] meets a bound k."""
     if not expr.has(sp.Sum) or not _captured(expr):
+        return expr
+    return fresh_sums(expr)
+
+
+def fresh_sums(expr: sp.Basic) -> sp.Basic:
+    """Every summation variable renamed to a fresh dummy (so a free index can be replaced by xreplace)."""
+    if not expr.has(sp.Sum):
         return expr
 
     def rebuild(node: sp.Sum) -> sp.Sum:
@@ -97,19 +106,20 @@ class _Canonicaliser:
         self.ranges = ranges
         self._ranges_key = _ranges_key(ranges)
 
-    def terms(self, expr: sp.Basic, level: int) -> list[_Term]:
+    def terms(self, expr: sp.Basic) -> list[_Term]:
+        """The expression as a sum of terms Σ_{dummies} (product of factors): sums and products expanded."""
         if expr.is_Add:
-            return [term for argument in expr.args for term in self.terms(argument, level)]
+            return [term for argument in expr.args for term in self.terms(argument)]
         if expr.is_Mul:
             result = [_Term((), ())]
             for argument in expr.args:
-                parts = self.terms(argument, level)
+                parts = self.terms(argument)
                 result = [_combine(a, b) for a in result for b in parts]
             return result
         if expr.is_Pow and expr.exp.is_Integer and 1 < expr.exp <= 4 and expr.base.has(sp.Sum):
-            return self.terms(sp.Mul(*([expr.base] * int(expr.exp)), evaluate=False), level)
+            return self.terms(sp.Mul(*([expr.base] * int(expr.exp)), evaluate=False))
         if isinstance(expr, sp.Sum):
-            result = self.terms(expr.function, level)
+            result = self.terms(expr.function)
             for variable, lower, upper in expr.limits:
                 if (lower.free_symbols | upper.free_symbols) & {v for v, _, _ in expr.limits}:
                     raise _Unsupported("a sum whose bounds depend on another summation index")
@@ -139,7 +149,7 @@ class _Canonicaliser:
         """The canonical form of an expression, as an expression."""
         if not isinstance(expr, sp.Expr) or not expr.has(sp.Sum):
             return expr
-        groups = self.groups(self.terms(expr, level), level)
+        groups = self.groups(self.terms(expr), level)
         parts = []
         for limits, bodies in sorted(groups.items(), key=lambda item: sp.default_sort_key(item[0])):
             body = _rational_form(sp.Add(*bodies))
@@ -314,7 +324,7 @@ def _side_groups(expr: sp.Basic, ranges: dict) -> dict[tuple, list[sp.Basic]]:
     groups = _GROUPS.get(key)
     if groups is None:
         canonicaliser = _Canonicaliser(ranges)
-        groups = canonicaliser.groups(canonicaliser.terms(_prepare(expr), 0), 0)
+        groups = canonicaliser.groups(canonicaliser.terms(_prepare(expr)), 0)
         if len(_GROUPS) >= _CACHE_LIMIT:
             _GROUPS.clear()
         _GROUPS[key] = groups

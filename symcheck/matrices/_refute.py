@@ -9,6 +9,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from symcheck.matrices._canonical import fresh_sums
 from symcheck.matrices._entries import _Entries
 from symcheck.matrices._shapes import _matrix_shape, _name, _Unsupported, describe
 from symcheck.model import Assumptions, Domain
@@ -136,6 +137,7 @@ class _Refuter:
 
     def _entries_differ(self, left, right, free, dims, sizes) -> Counterexample | None:
         extents = [1 if dim is None else int(dim.xreplace(sizes)) for dim in dims]
+        left, right = fresh_sums(left), fresh_sums(right)  # a free k may share its name with a bound k
         positions = list(itertools.product(*(range(1, extent + 1) for extent in extents)))[:_ENTRIES_PER_SIZE]
         for position in positions:
             at = dict(zip(free, (sp.Integer(p) for p in position), strict=True))

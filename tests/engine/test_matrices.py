@@ -324,3 +324,12 @@ def test_docstring_examples_run(module: str) -> None:
 
     failures, tried = doctest.testmod(importlib.import_module(module))
     assert tried > 0 and failures == 0
+
+
+def test_a_free_index_named_like_a_summation_index_is_not_captured() -> None:
+    # entry k of Xᵀ X w, written with the inner sum over k as well (the reader's x_iᵀw uses k)
+    reused = sp.Sum(xw(i) * Xi[i, k], (i, 1, n))
+    assert equivalent_matrices(mul(T(X), X, w), reused).proved
+    assert equivalent_matrices(reused, sp.Sum(xw(i, dummy=j) * Xi[i, k], (i, 1, n))).proved
+    wrong = equivalent_matrices(reused, sp.Sum(Xi[i, k] ** 2 * wi[k], (i, 1, n)))  # Σ_k captured: X_ik² w_k
+    assert wrong.holds is False and wrong.counterexample is not None
