@@ -333,3 +333,60 @@ def test_a_free_index_named_like_a_summation_index_is_not_captured() -> None:
     assert equivalent_matrices(reused, sp.Sum(xw(i, dummy=j) * Xi[i, k], (i, 1, n))).proved
     wrong = equivalent_matrices(reused, sp.Sum(Xi[i, k] ** 2 * wi[k], (i, 1, n)))  # Σ_k captured: X_ik² w_k
     assert wrong.holds is False and wrong.counterexample is not None
+
+
+def _random_vector(rng, depth: int = 0) -> sp.MatrixExpr:
+    """A random d × 1 expression in X, w, y, v (transposes, products, sums, scalars, XᵀX inverses)."""
+    choice = rng.randrange(7 if depth < 2 else 3)
+    if choice == 0:
+        return w
+    if choice == 1:
+        return v
+    if choice == 2:
+        return mul(T(X), y)
+    if choice == 3:
+        return mul(T(X), X, _random_vector(rng, depth + 1))
+    if choice == 4:
+        return add(
+            _random_vector(rng, depth + 1), mul(rng.choice([-1, 2, sp.Rational(1, 2)]), _random_vector(rng, depth + 1))
+        )
+    if choice == 5:
+        return mul(_random_vector(rng, depth + 1), T(w), v)  # a vector times the 1 × 1 number wᵀv
+    return mul(sp.Inverse(add(XtX, mul(lam, I_d))), _random_vector(rng, depth + 1))
+
+
+def _numeric(expr: sp.MatrixExpr, values: dict) -> sp.Matrix:
+    return sp.Matrix(expr.subs({n: 4, d: 3}).xreplace(values).doit().as_explicit())
+
+
+def test_random_pairs_agree_with_explicit_matrices() -> None:
+    """Whatever the engine says of random pairs, explicit 4 × 3 matrices agree (True: equal, False: not)."""
+    import random
+
+    rng = random.Random(7)
+    values_rng = random.Random(11)
+
+    def draw(rows: int, cols: int) -> sp.ImmutableMatrix:
+        return sp.ImmutableMatrix(rows, cols, [sp.Rational(values_rng.randint(-9, 9), 4) for _ in range(rows * cols)])
+
+    values = {
+        sp.MatrixSymbol("X", 4, 3): draw(4, 3),
+        sp.MatrixSymbol("w", 3, 1): draw(3, 1),
+        sp.MatrixSymbol("v", 3, 1): draw(3, 1),
+        sp.MatrixSymbol("y", 4, 1): draw(4, 1),
+        lam: sp.Rational(3, 2),
+    }
+    decided = 0
+    for _ in range(30):
+        first = _random_vector(rng)
+        second = first if rng.random() < 0.3 else _random_vector(rng)
+        if rng.random() < 0.3:  # an equal pair in another form: distribute a product over a sum
+            second = add(mul(2, first), mul(-1, first))
+        verdict = equivalent_matrices(first, second)
+        equal = (_numeric(first, values) - _numeric(second, values)).applyfunc(sp.simplify) == sp.zeros(3, 1)
+        if verdict.holds is True:
+            assert equal, (first, second)
+        elif verdict.holds is False:
+            assert not equal, (first, second, verdict)
+        decided += verdict.holds is not None
+    assert decided >= 25
