@@ -31,7 +31,9 @@ _SYMBOLS = (
     "oplus ominus setminus cap cup wedge vee land lor neg lnot leq le geq ge neq ne approx sim simeq cong equiv "
     "propto ll gg in notin ni subset subseteq supset supseteq emptyset varnothing forall exists mid parallel perp "
     "to rightarrow leftarrow leftrightarrow Rightarrow Leftarrow Leftrightarrow longrightarrow longleftarrow "
-    "Longrightarrow iff implies mapsto uparrow downarrow top bot ell hbar imath jmath Re Im aleph prime "
+    "Longrightarrow Longleftarrow longleftrightarrow Longleftrightarrow iff implies mapsto longmapsto gets uparrow "
+    "downarrow updownarrow Uparrow Downarrow nearrow searrow nwarrow swarrow hookrightarrow hookleftarrow "
+    "rightleftharpoons therefore because top bot ell hbar imath jmath Re Im aleph prime "
     "ldots dots cdots vdots ddots colon lbrace rbrace langle rangle lfloor rfloor lceil rceil vert Vert lvert "
     "rvert lVert rVert backslash not triangle angle square checkmark dagger quad qquad"
 )

@@ -184,15 +184,17 @@ def _check_tree(element: Element, source: str) -> None:
             )
 
 
-_DOTS = frozenset("…⋯")
+_DOTS = frozenset("…⋯∂∇∞")
+"""Symbols TeX sets as ordinary atoms that latex2mathml writes as operators (spaced by a browser)."""
 _PUNCTUATION = frozenset(";:")
 
 
 def _ordinary_dots_and_punctuation(element: Element) -> None:
-    """``\\dots`` as an ordinary atom and ``;`` as punctuation, as TeX sets them.
+    """``\\dots``, ``\\partial``, ``\\nabla``, ``\\infty`` and ``/`` as ordinary atoms and ``;`` as
+    punctuation, as TeX sets them.
 
-    latex2mathml writes ``\\dots`` as an operator, which a browser spaces on both sides
-    (``y₁, … ,yₙ``), and ``;`` as an identifier, which it does not space at all (``xₙ;θ``).
+    latex2mathml writes ``\\dots`` and ``\\partial`` as operators, which a browser spaces
+    (``y₁, … ,yₙ``, ``∂S/ ∂z``), and ``;`` as an identifier, which it does not space at all (``xₙ;θ``).
     """
     for node in element.iter():
         text = (node.text or "").strip()
@@ -200,6 +202,9 @@ def _ordinary_dots_and_punctuation(element: Element) -> None:
             node.tag = "mi"
         elif node.tag == "mi" and text in _PUNCTUATION and not node.attrib:
             node.tag = "mo"
+        elif node.tag == "mo" and text == "/" and not node.attrib:
+            node.set("lspace", "0")  # an ordinary symbol in TeX: a/b, ∂L/∂z
+            node.set("rspace", "0")
 
 
 def _decode_entities(element: Element) -> None:

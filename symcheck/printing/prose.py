@@ -51,6 +51,8 @@ class ProsePiece:
     source: str = ""
     dollars: bool = False
     """True for a formula written between ``$`` (LaTeX by its author), False for the shorthand."""
+    code: bool = False
+    """LaTeX source named in a sentence (``\\begin{cases} is not supported``): shown as code, not typeset."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ def _merged(pieces: list[ProsePiece]) -> tuple[ProsePiece, ...]:
     for piece in pieces:
         if not piece.text and not piece.math:
             continue
-        if merged and not piece.math and not merged[-1].math:
+        plain = not (piece.math or piece.code)
+        if merged and plain and not (merged[-1].math or merged[-1].code):
             merged[-1] = ProsePiece(merged[-1].text + piece.text)
         else:
             merged.append(piece)
@@ -98,6 +101,7 @@ def _merged(pieces: list[ProsePiece]) -> tuple[ProsePiece, ...]:
 _TEXT_GROUP = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname|mathit|textit|textbf|mathbf)\s*\{[^{}]*\}")
 _TWO_WORDS = re.compile(r"(?<![\\A-Za-z])([A-Za-z]{2,})\s+([A-Za-z]{2,})(?![A-Za-z])")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ALIGNMENT = re.compile(r"(?<!\\)&|\\\\")
 
 
 def written_form(text: str) -> WrittenForm:
@@ -107,6 +111,8 @@ def written_form(text: str) -> WrittenForm:
         return WrittenForm("math", latex=stripped[2:-2].strip())
     if "$" in stripped or _is_prose(stripped):
         return WrittenForm("prose", pieces=prose_pieces(stripped))
+    if "\\begin" not in stripped:  # a row cut from an aligned block: its & and \\ align nothing here
+        stripped = " ".join(_ALIGNMENT.sub(" ", stripped).split())
     return WrittenForm("math", latex=stripped)
 
 
@@ -191,11 +197,14 @@ _STRONG_MARKS = frozenset("_^∂Σ∑Π∏∇′″‖√ᵀ⁰¹²³⁴⁵⁶�
 """A token with one of these is mathematics on its own: markup, a derivative, a sum, a power."""
 _OPEN, _CLOSE = "([{", ")]}"
 _END_PUNCTUATION = ",;:.?!"
+_QUOTED_END = re.compile(r"[“”‘’\"«»][)\]}.,;:?!“”‘’\"'«»]*$")
 _QUOTES = "“”‘’\"'«»"
 _IDENTIFIER = re.compile(r"[A-Za-z]\w*\.[A-Za-z_]\w*|\w*_[A-Za-z]{4,}\w*|\w*[A-Za-z]/[A-Za-z]{2,}\w*")
 """``bce.likelihood``, ``one_hot``, ``ml_theory/answer``: names and paths, never mathematics."""
 _NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:e[+-]?\d+)?")
 _LETTERS = re.compile(r"[A-Za-z]{2,}")
+_SOURCE_TOKEN = re.compile(r"\\[A-Za-z]{2,}")
+"""A LaTeX command in a sentence: the sentence names source, which is shown as code."""
 _LONE = re.compile(r"(?<![\w.])[^\W\d_]\u0302?(?![\w'’]|\.\w)")
 """A letter standing alone, which may name a variable (``for every x``)."""
 _HYPHENATED = re.compile(r"[A-Za-z]{2,}-[A-Za-z]|[A-Za-z]-[A-Za-z]{2,}")
@@ -291,7 +300,8 @@ def _closing_brace(text: str, opening: int) -> int | None:
 
 def _shorthand_pieces(text: str) -> list[ProsePiece]:
     """Plain text with the formulas of its shorthand found and spelt as LaTeX."""
-    if not text or not (any(char in _STRONG_MARKS or char in _OPERATORS for char in text) or _LONE.search(text)):
+    marked = any(char in _STRONG_MARKS or char in _OPERATORS for char in text)
+    if not text or not (marked or _LONE.search(text) or _SOURCE_TOKEN.search(text)):
         return [ProsePiece(text)] if text else []
     leading = text[: len(text) - len(text.lstrip())]
     tokens = _tokens(text.lstrip())
@@ -305,6 +315,13 @@ def _shorthand_pieces(text: str) -> list[ProsePiece]:
     sentence_start = True
     for token in tokens:
         core, before, after = _split_punctuation(token.text)
+        if _SOURCE_TOKEN.search(core):
+            flush()
+            pieces.extend(
+                (ProsePiece(before), ProsePiece(core, code=True, source=core), ProsePiece(after + token.space))
+            )
+            sentence_start = False
+            continue
         kind = _kind(core) if core else "word"
         if core == "A" and sentence_start:
             kind = "word"  # the article, not the matrix A
@@ -337,6 +354,9 @@ def _split_punctuation(token: str) -> tuple[str, str, str]:
         if token[end - 1] == "." and token[start:end].endswith(".."):
             break  # x_1..x_n
         end -= 1
+    quoted = _QUOTED_END.search(token, start, end)
+    if quoted is not None:  # δ_kc”) : the quotation ends, then the sentence's bracket
+        end = quoted.start()
     core = token[start:end]
     trailing = token[end:]
     if trailing and trailing[0] in _END_PUNCTUATION and _depth(core) > 0:

@@ -97,6 +97,7 @@ STYLE = f"""\
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
+_TRAILING_OPERATOR = re.compile(r"<mo>([^<]*)</mo>((?:</mrow>)*</math>)$")
 _BREAK_AFTER = re.compile(r"(?<=\w)([._/])(?=\w)")
 
 
@@ -145,7 +146,11 @@ class _HtmlRenderer(DocumentRenderer):
 
     def _print_InlineMath(self, node: InlineMath) -> str:
         """Inline math, in pieces a line may break between (after a relation, as TeX breaks)."""
-        return " ".join(checked_mathml(piece, display=False) for piece in inline_pieces(node.math.latex))
+        pieces = [checked_mathml(piece, display=False) for piece in inline_pieces(node.math.latex)]
+        # a piece ends with the relation it was cut after: the space between the pieces stands for its own
+        return " ".join(
+            [*(_TRAILING_OPERATOR.sub(r'<mo rspace="0">\1</mo>\2', piece) for piece in pieces[:-1]), pieces[-1]]
+        )
 
     def _print_Link(self, node: Link) -> str:
         return f'<a href="#{node.anchor}">{_text(node.text)}</a>'

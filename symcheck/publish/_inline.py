@@ -74,7 +74,9 @@ def prose(text: str) -> tuple[Inline, ...]:
     """
     inlines: list[Inline] = []
     for piece in prose_pieces(text):
-        if not piece.math:
+        if piece.code:
+            inlines.append(Code(piece.text))
+        elif not piece.math:
             inlines.append(Text(piece.text))
         elif printable(piece.text):
             inlines.append(InlineMath(Math(piece.text)))

@@ -244,9 +244,17 @@ def _verbatim_line(line: str) -> str:
 _MATH_UNICODE = re.compile(r"[^\x00-\x7f]")
 
 
+_MATH_ACCENTS = {"\u0302": "hat", "\u0304": "bar", "\u0303": "tilde", "\u0307": "dot"}
+_MATH_ACCENTED = re.compile(r"([A-Za-z])([\u0302\u0304\u0303\u0307])")
+
+
 def _math(latex_source: str) -> str:
-    """A formula from a report; non-ASCII characters (rare: names in \\text) become commands."""
-    return _MATH_UNICODE.sub(lambda match: _unicode(match.group()), latex_source)
+    """A formula from a report or a sheet; non-ASCII characters become commands that work in math
+    mode (``ŷ`` is ``\\hat{y}`` there, not the text accent ``\\^{y}``)."""
+    decomposed = _MATH_ACCENTED.sub(
+        lambda match: rf"\{_MATH_ACCENTS[match[2]]}{{{match[1]}}}", unicodedata.normalize("NFD", latex_source)
+    )
+    return _MATH_UNICODE.sub(lambda match: _unicode(match.group()), unicodedata.normalize("NFC", decomposed))
 
 
 _PREAMBLE = r"""\documentclass[a4paper,10pt]{{article}}

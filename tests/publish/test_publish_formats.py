@@ -177,8 +177,8 @@ def test_markdown_escapes_hostile_sheet_text(hostile_document: Document) -> None
     assert (("````", cases.HOSTILE)) in fences, "its source in a fence longer than any run of backticks in it"
     outside_fences = text.replace(f"````latex\n{cases.HOSTILE}\n````", "")
     assert "<script>" not in outside_fences and "*bold*" not in outside_fences
-    # the diagnosis: its $x$ is math, everything else escaped text
-    assert "\\<script\\>alert('x')\\</script\\> \\& \\</pre\\> \\\\input{/etc/passwd}" in outside_fences
+    # the diagnosis: its $x$ is math, the LaTeX it names code, everything else escaped text
+    assert "\\<script\\>alert('x')\\</script\\> \\& \\</pre\\> `\\input{/etc/passwd}` `\\write18{rm}`" in outside_fences
     assert " $`x`$ \\#set text(red) " in outside_fences and "\\*bold\\* \\_under\\_" in outside_fences
     assert markdown_text("- list item\n1. one") == "\\- list item 1. one"
 
@@ -194,7 +194,11 @@ def test_typst_keeps_sheet_text_in_string_literals(hostile_document: Document) -
 
     assert f"#source({literal(cases.HOSTILE)})" in source  # the claim as written, under its typeset form
     before, after = cases.HOSTILE.split("$x$")
-    assert f"#{literal(before)};$x$#{literal(after)};" in source  # the diagnosis, its $x$ as math
+    # the diagnosis: its $x$ as math, the LaTeX it names as raw text, everything else a string
+    command = "\\input{/etc/passwd}"
+    text = before.split(command)[0]
+    assert f"#{literal(text)};#raw({literal(command)});" in source
+    assert f"$x$#{literal(after)};" in source
 
 
 def test_typst_compiles_offline_and_reproducibly(demo_document: Document, hostile_document: Document) -> None:

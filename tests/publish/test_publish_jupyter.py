@@ -41,7 +41,10 @@ def test_displays_show_the_content_and_verdicts() -> None:
     assert "The sigmoid derivative" in derivation_html and "Step 3" in derivation_html
     assert 'class="badge' not in derivation_html.split("</style>")[1], "an unverified derivation has no verdicts"
     report_html = objects["DerivationReport"]._repr_html_()  # type: ignore[attr-defined]
-    assert "✗ failed" in report_html and "<mi>s</mi><mo>=</mo><mn>3</mn><mo>/</mo><mn>4</mn>" in report_html
+    assert (
+        "✗ failed" in report_html
+        and '<mi>s</mi><mo>=</mo><mn>3</mn><mo lspace="0" rspace="0">/</mo><mn>4</mn>' in report_html
+    )
     grade_latex = objects["GradeReport"]._repr_latex_()  # type: ignore[attr-defined]
     assert r"\text{Claim a-value}" in grade_latex and r"\frac{1}{2}" in grade_latex
 
