@@ -93,6 +93,12 @@ def written_block(written: str) -> Written:
 # --------------------------------------------------------------------------- fields
 
 
+def _sentence(text: str) -> str:
+    """A reason as a sentence: capitalised, with a full stop."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
 def _beyond(explanation: str, diagnosis: str) -> str:
     """The explanation without the diagnosis it restates (the report's JSON keeps both whole, each
     readable on its own; a sheet shows the diagnosis just above, so it would read twice)."""
@@ -113,8 +119,16 @@ def _expected_fields(claim: ClaimResult, place: str) -> list[Field]:
     elif claim.value is not None:
         fields.append(Field("Expected", (Paragraph((number(claim.value),)),)))
     if claim.correction and not correction_is_expected:
-        fields.append(Field("Correction", (DisplayMath(report_math(claim.correction, f"{place}, correction")),)))
+        fields.append(Field("Correction", (_formula_or_sentence(claim.correction, f"{place}, correction"),)))
     return fields
+
+
+def _formula_or_sentence(text: str, place: str) -> Block:
+    """A field that should hold LaTeX but holds a sentence (``The MSE is quadratic in ŷ, not linear``)
+    is shown as the sentence it is, its formulas typeset, rather than as italic letters run together."""
+    if written_form(text).kind == "prose":
+        return Paragraph(prose(text))
+    return DisplayMath(report_math(text, place))
 
 
 def _reading_row(reading: Reading, place: str) -> tuple[tuple[Inline, ...], ...]:
@@ -171,6 +185,8 @@ def claim_card(claim: ClaimResult, derivation_link: tuple[Inline, ...] | None) -
     if claim.student_value is not None:
         fields.append(Field("Value of the claim", (Paragraph((student_number(claim.student_value),)),)))
     fields.extend(_expected_fields(claim, place))
+    if claim.verdict == "not graded" and claim.reason:
+        fields.append(Field("Not graded", (Paragraph(prose(_sentence(claim.reason))),)))
     if claim.diagnosis:
         fields.append(Field("Diagnosis", (Paragraph(prose(claim.diagnosis)),)))
     explanation = _beyond(claim.explanation, claim.diagnosis or "")

@@ -18,6 +18,7 @@ import sympy as sp
 from symcheck.errors import BuildError
 from symcheck.model import Definition, Derivation
 from symcheck.printing import latex_statement
+from symcheck.printing.numbers import format_student
 from symcheck.publish._claims import anchor, claim_card, claim_verdict, place_of
 from symcheck.publish._document import (
     Block,
@@ -271,12 +272,71 @@ def compose_derivation_block(
 
 
 def _counts(report: GradeReport) -> str:
+    """``63 claims: 44 correct, 16 wrong, 2 imprecise, 1 undecided.`` (a verdict no claim has is left out,
+    bar the four every sheet can have)."""
     summary = report.summary
     noun = "claim" if summary["claims"] == 1 else "claims"
-    return (
-        f"{summary['claims']} {noun}: {summary['correct']} correct, {summary['wrong']} wrong, "
-        f"{summary['imprecise']} imprecise, {summary['undecided']} undecided."
+    always = ("correct", "wrong", "imprecise", "undecided")
+    counts = [
+        f"{count} {verdict}"
+        for verdict, count in summary.items()
+        if verdict != "claims" and (count or verdict in always)
+    ]
+    return f"{summary['claims']} {noun}: {', '.join(counts)}."
+
+
+def _points(points: float) -> str:
+    return format_student(points)
+
+
+def _parts_table(report: GradeReport) -> Table:
+    """Each part of the homework: its points and how its claims fared."""
+    rows = []
+    for part in report.parts:
+        order = list(report.summary)  # the report's order of verdicts: correct, wrong, ...
+        ranked = sorted(part.counts, key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        counts = ", ".join(f"{count} {verdict}" for verdict, count in ranked if count)
+        rows.append(
+            (
+                (Link(part.part, anchor("part", part.part)),)
+                if any(c.part.strip() == part.part for c in report.claims)
+                else (Text(part.part),),
+                (Text(f"{_points(part.points)}\u00a0of\u00a0{_points(part.max_points)}"),),
+                (Text(counts or part.status),),
+            )
+        )
+    return Table(("Part", "Points", "Claims"), tuple(rows))
+
+
+def _solutions_intro(report: GradeReport, overview: tuple[tuple[tuple[Inline, ...], ...], ...]) -> tuple[Block, ...]:
+    """Whose sheet it is, the score and what was graded, how the notation was read, then the parts (or claims)."""
+    opening: list[Inline] = [Text("Solutions for the answer sheet "), Code(report.sheet)]
+    opening.append(Text(f" ({report.source})" if report.source else ""))
+    if report.student:
+        opening.extend((Text(" of "), Strong(report.student)))
+    opening.extend((Text(". "), Text(_counts(report))))
+    blocks: list[Block] = [Paragraph(joined(opening))]
+    if report.parts:
+        earned, available = report.score
+        score: list[Inline] = [Strong("Score: "), Text(f"{_points(earned)} of {_points(available)} points.")]
+        if report.coverage is not None:
+            score.append(Text(f" {str(report.coverage).capitalize()}."))
+        blocks.append(Paragraph(joined(score)))
+    if report.notes:
+        blocks.append(Paragraph((Text("How the notation was read: "), *prose("; ".join(report.notes) + "."))))
+    blocks.append(
+        Paragraph(
+            (
+                Text(
+                    "Each part shows every claim as the student wrote it, its verdict, the expected answer, the "
+                    "correction and the diagnosis, then the model derivation: each step with its justification "
+                    "and how it was proved, and the numeric checks that back it."
+                ),
+            )
+        )
     )
+    blocks.append(_parts_table(report) if report.parts else Table(("Part", "Claim", "Verdict"), overview))
+    return tuple(blocks)
 
 
 @dataclass(frozen=True)
@@ -359,26 +419,7 @@ def compose_solutions(
                 )
             )
         sections.append(Section(part_anchor, heading, tuple(blocks)))
-    intro: tuple[Block, ...] = (
-        Paragraph(
-            (
-                Text("Solutions for the answer sheet "),
-                Code(report.sheet),
-                Text(f" ({report.source}). " if report.source else ". "),
-                Text(_counts(report)),
-            )
-        ),
-        Paragraph(
-            (
-                Text(
-                    "Each part shows every claim as the student wrote it, its verdict, the expected answer, the "
-                    "correction and the diagnosis, then the model derivation: each step with its justification "
-                    "and how it was proved, and the numeric checks that back it."
-                ),
-            )
-        ),
-        Table(("Part", "Claim", "Verdict"), tuple(overview_rows)),
-    )
+    intro = _solutions_intro(report, tuple(overview_rows))
     return Document(title=f"Solutions: {report.title}", intro=intro, sections=tuple(sections))
 
 

@@ -38,17 +38,21 @@ def sheet_targets(names: Sequence[str]) -> list[SheetTarget]:
         if name in entries:  # the usual case, without importing grading (a tenth of a second) when it is cached
             targets.append(SheetTarget(name, entries[name].sheet, entries[name].key))
             continue
-        from symcheck.grading import locate_sheet
+        from symcheck.grading import locate_homework
+        from symcheck.grading._locate import default_sheet
 
-        sheet, key = locate_sheet(name)
-        targets.append(SheetTarget(registered.get(Path(sheet).resolve(), Path(sheet).stem), Path(sheet), Path(key)))
+        homework = locate_homework(name)  # a key file or a folder holding one
+        sheet = default_sheet(homework)
+        targets.append(SheetTarget(registered.get(sheet.resolve(), homework.name), sheet, homework.path))
     return targets
 
 
 def grade_all(targets: Sequence[SheetTarget], timeout: float, jobs: int = 1) -> list[GradeReport]:
-    from symcheck.grading import grade_sheet
+    """Each target's sheet graded against its homework key (``jobs`` is kept for the callers: grading
+    a sheet runs in one process)."""
+    from symcheck.grading import grade_submission
 
-    return [grade_sheet(target.sheet, target.key, timeout=timeout, jobs=jobs) for target in targets]
+    return [grade_submission(target.key, target.sheet, timeout=timeout) for target in targets]
 
 
 class Grading:
@@ -124,15 +128,17 @@ def derivations_named_in_keys(targets: Sequence[SheetTarget]) -> list[str]:
     """The derivations the sheets' keys name, read before grading so they can be verified meanwhile."""
     if not targets:
         return []
-    from symcheck.grading import load_key
+    from symcheck.grading import load_homework
 
     names: list[str] = []
     for target in targets:
         try:
-            claims = load_key(target.key).claims
+            homework = load_homework(target.key)
         except (SymcheckError, OSError):
             continue  # grading reports a broken key with its place
-        for claim in claims:
-            if claim.derivation and claim.derivation not in names:
-                names.append(claim.derivation)
+        for part in homework.parts:
+            for item in (*part.quantities, *part.statements):
+                for name in (item.derivation, *(alternative.derivation for alternative in getattr(item, "values", ()))):
+                    if name and name not in names:
+                        names.append(name)
     return names

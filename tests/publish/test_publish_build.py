@@ -263,7 +263,7 @@ def test_the_latex_pdf_engine_refuses_to_make_bitmap_fonts(
 def test_an_unknown_sheet_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "no-such-sheet", "--out", str(tmp_path / "out"), "--quiet"]) == 2
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "no answer sheet is registered as 'no-such-sheet'" in error
+    assert error.count("\n") == 1 and "no homework is registered as 'no-such-sheet'" in error
     assert not (tmp_path / "out").exists()
 
 
