@@ -32,7 +32,9 @@ import functools
 import numpy as np
 
 __all__ = [
+    "absolute",
     "add",
+    "compare",
     "divide",
     "exp",
     "is_zero",
@@ -165,6 +167,20 @@ def quotient(x: Value, y: Value) -> np.ndarray:
     value, remainder, below = _remainder(x, y)
     np.divide(remainder, below, out=remainder)
     return np.add(value, remainder, out=remainder)
+
+
+def absolute(x: Value) -> Value:
+    """``|x|``: the double word negated where its high word is negative."""
+    if not isinstance(x, tuple):
+        return np.absolute(x)
+    return where(x[0] < 0, negative(x), x)
+
+
+def compare(relation: str, x: Value, y: Value) -> np.ndarray:
+    """``x <relation> y`` (``"less"``, ``"greater_equal"``, ...), decided on the sign of ``x - y``."""
+    if not isinstance(x, tuple) and not isinstance(y, tuple):
+        return getattr(np, relation)(x, y)
+    return getattr(np, relation)(subtract(x, y)[0], 0.0)
 
 
 def is_zero(x: Value) -> np.ndarray:

@@ -119,13 +119,19 @@ def plan_edges(spec: KernelSpec) -> EdgePlan:
 def boundary_rows(plan: EdgePlan, spec: KernelSpec, arrays: list[Any], outputs: list[np.ndarray]) -> np.ndarray:
     """Rows (or elements) whose pivot, or whose elementwise argument, is not finite."""
     if plan.pivots:
-        finite = np.logical_and.reduce([np.isfinite(outputs[number]) for number in plan.pivots])
+        values = [outputs[number] for number in plan.pivots]
     else:
-        elementwise = [
-            array for argument, array in zip(spec.arguments, arrays, strict=True) if isinstance(argument, Elementwise)
-        ]
-        finite = np.logical_and.reduce([np.isfinite(array) for array in elementwise])
-    return np.flatnonzero(~finite)
+        pairs = zip(spec.arguments, arrays, strict=True)
+        values = [array for argument, array in pairs if isinstance(argument, Elementwise)]
+    bad = None
+    for value in values:
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(np.add.reduce(value, axis=None)):  # one pass, no mask: the common case
+                continue
+        finite = np.isfinite(value)
+        if not finite.all():  # (a finite sum can overflow)
+            bad = ~finite if bad is None else bad | ~finite
+    return np.zeros(0, dtype=np.intp) if bad is None else np.flatnonzero(bad)
 
 
 def cancelling_rows(measure: np.ndarray, excluded: np.ndarray) -> np.ndarray:
@@ -250,7 +256,8 @@ class _DoubleWordPrinter(Printer):
     Inputs, parameters, positions and Kronecker deltas are exact numbers and are printed by
     :class:`ArrayPrinter`; sums, products, quotients, ``exp`` and ``Sum`` become double-word
     operations. A factor ``δ(j, a)`` or ``1 - δ(j, a)`` of a product is a mask (``where``), not a
-    multiplication. Functions other than ``exp`` and ``Weighted`` are refused.
+    multiplication. Functions other than ``exp``, ``Abs``, ``Piecewise`` (with comparisons decided on
+    the exact difference) and ``Weighted`` are refused.
     """
 
     printmethod = "_symcheck_double_word"
@@ -391,6 +398,26 @@ class _DoubleWordPrinter(Printer):
 
     def _print_exp(self, expr: sp.exp) -> str:
         return self._call("exp", self._print(expr.args[0]))
+
+    def _print_Abs(self, expr: sp.Abs) -> str:
+        return self._call("absolute", self._print(expr.args[0]))
+
+    def _print_Piecewise(self, expr: sp.Piecewise) -> str:
+        pieces = list(expr.args)
+        if pieces[-1].cond != sp.true:
+            raise UnsupportedExpression(f"a Piecewise needs a final 'True' piece to be total: {expr}")
+        value = self._print(pieces[-1].expr)
+        for piece in reversed(pieces[:-1]):
+            condition = self._print(piece.cond)
+            value = self._call("where", condition, self._print(piece.expr), value)
+        return value
+
+    def _print_Relational(self, expr: sp.core.relational.Relational) -> str:
+        names = {"<": "less", "<=": "less_equal", ">": "greater", ">=": "greater_equal"}
+        names.update({"==": "equal", "!=": "not_equal"})
+        if expr.rel_op not in names:
+            raise UnsupportedExpression(f"double-word evaluation cannot compare with {expr.rel_op}: {expr}")
+        return self._call("compare", repr(names[expr.rel_op]), self._print(expr.lhs), self._print(expr.rhs))
 
     def _print_Weighted(self, expr: sp.Function) -> str:
         weight, value = (self._print(argument) for argument in expr.args)

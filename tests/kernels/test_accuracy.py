@@ -158,10 +158,10 @@ def test_binary_kernels_against_mpmath(dtype: type, shape: tuple[int, ...], kind
         mean = dk.bce_with_logits(logits, labels)
         assert mean.shape == () and mean.dtype == dtype
         assert_within(mean, exact.bce_with_logits(logits, labels), 4, what="bce_with_logits mean")
-        if np.all((labels == 0) | (labels == 1)):  # soft labels cancel by nature in σ(z) - y
-            gradient = dk.bce_with_logits_grad(logits, labels)
-            assert gradient.dtype == dtype
-            assert_within(gradient, exact.bce_with_logits_grad(logits, labels), 4, what="bce_with_logits_grad")
+        # σ(z) - y cancels when soft labels are close to σ(z): those elements are evaluated in double words
+        gradient = dk.bce_with_logits_grad(logits, labels)
+        assert gradient.dtype == dtype
+        assert_within(gradient, exact.bce_with_logits_grad(logits, labels), 4, what="bce_with_logits_grad")
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
@@ -175,9 +175,9 @@ def test_cross_entropy_with_probability_labels(dtype: type, classes: int) -> Non
     assert_within(dk.cross_entropy(logits, labels, reduction="none"), exact.cross_entropy(logits, labels, "none"), 4)
     assert_within(dk.cross_entropy(logits, labels), exact.cross_entropy(logits, labels), 4)
     assert_within(dk.cross_entropy(logits, labels, reduction="sum"), exact.cross_entropy(logits, labels, "sum"), 4)
-    # p - y of two comparable probabilities cancels by nature: judged at the scale of the row
+    # p - y of two comparable probabilities cancels: those rows are evaluated in double words, rounded once
     gradient = dk.cross_entropy_grad(logits, labels)
-    assert_within(gradient, exact.cross_entropy_grad(logits, labels), 8, row_scaled=True)
+    assert_within(gradient, exact.cross_entropy_grad(logits, labels), 1)
     integer = rng.integers(0, classes, size=3)
     one_hot = np.eye(classes, dtype=dtype)[integer]
     np.testing.assert_array_equal(dk.cross_entropy_grad(logits, integer), dk.cross_entropy_grad(logits, one_hot))
