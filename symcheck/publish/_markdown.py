@@ -93,7 +93,13 @@ class _MarkdownRenderer(DocumentRenderer):
         return markdown_text(node.text)
 
     def _print_Strong(self, node: Strong) -> str:
-        return f"**{markdown_text(node.text)}**"
+        """Bold, its surrounding spaces outside the markers (``**Score: **`` is not bold in CommonMark)."""
+        core = node.text.strip()
+        if not core:
+            return markdown_text(node.text)
+        before = node.text[: len(node.text) - len(node.text.lstrip())]
+        after = node.text[len(node.text.rstrip()) :]
+        return f"{markdown_text(before)}**{markdown_text(core)}**{markdown_text(after)}"
 
     def _print_Code(self, node: Code) -> str:
         return self._cell_safe(_code_span(node.text))

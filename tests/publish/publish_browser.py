@@ -138,14 +138,13 @@ class Browser:
             raise RuntimeError(f"{expression[:60]}…: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def screenshot(self, png: Path, *, full_page: bool = True, clip_height: int | None = None) -> None:
-        """The page as a PNG, the whole of it (or its first ``clip_height`` pixels)."""
-        params: dict[str, Any] = {"format": "png", "captureBeyondViewport": full_page}
-        if full_page:
-            width = self.evaluate("document.documentElement.clientWidth")
-            height = self.evaluate("document.documentElement.scrollHeight")
-            height = min(height, clip_height) if clip_height else height
-            params["clip"] = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+    def screenshot(self, png: Path, *, clip_height: int | None = None, scale: float = 1.0) -> None:
+        """The whole page as a PNG (or its first ``clip_height`` CSS pixels), at ``scale``."""
+        params: dict[str, Any] = {"format": "png", "captureBeyondViewport": True}
+        width = self.evaluate("document.documentElement.clientWidth")
+        height = self.evaluate("document.documentElement.scrollHeight")
+        height = min(height, clip_height) if clip_height else height
+        params["clip"] = {"x": 0, "y": 0, "width": width, "height": height, "scale": scale}
         data = self.send("Page.captureScreenshot", params, session=True)["data"]
         png.write_bytes(base64.b64decode(data))
 

@@ -208,3 +208,11 @@ def test_typst_compiles_offline_and_reproducibly(demo_document: Document, hostil
         assert "#set document(title:" in source and "date: none" in source
         first, second = compile_pdf(source), compile_pdf(source)
         assert first.startswith(b"%PDF-") and first == second
+
+
+def test_markdown_bold_keeps_its_spaces_outside_the_markers() -> None:
+    """CommonMark does not close ``**Score: **``: the bold would show as asterisks."""
+    from symcheck.publish._document import Paragraph, Strong, Text
+
+    document = Document(title="t", intro=(Paragraph((Strong("Score: "), Text("13 of 20."))),), sections=())
+    assert "**Score:** 13 of 20." in render_markdown(document)

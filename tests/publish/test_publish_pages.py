@@ -67,7 +67,10 @@ def _check_fits(browser: Browser, page: Path, width: int, png: Path) -> None:
         f"too wide: {measured['overflowing'][:8]}"
     )
     assert not measured["overflowing"], f"{page.name} at {width} px, past the right edge: {measured['overflowing'][:8]}"
-    browser.screenshot(png)
+    # the first screens as they are, and the whole page at half size (a full-size PNG of a long page
+    # takes half a minute to encode): both for a person to look at
+    browser.screenshot(png, clip_height=3000)
+    browser.screenshot(png.with_name(f"{png.stem}-whole.png"), scale=0.5)
     image = read_png(png)
     assert image.shape[1] == width
     assert (image.min(axis=2) < 160).mean() > 0.005, f"{png} is blank"
