@@ -10,7 +10,12 @@ expressions rely on. :func:`build_kernel` then
 2. prints the outputs as whole-array NumPy code with :class:`ArrayPrinter` (a SymPy
    ``NumPyPrinter`` with ``_print_Sum``, ``_print_Indexed``, ``_print_KroneckerDelta``, ...);
 3. lowers them to in-place statements over cache-sized blocks of rows, in two layouts chosen per
-   call by the number of classes, and compiles the result in a private namespace.
+   call by the number of classes, and compiles the result in a private namespace;
+4. settles the rows the stable forms do not (:mod:`symcheck.kernels._edges`): an output's
+   ``boundary`` form gives its value where the pivot is NaN or infinite, outside what the proofs
+   cover, and an output marked ``double_word`` has the rows where its sum cancels (``ŷ - y``)
+   evaluated again in double-word arithmetic (:mod:`symcheck.kernels._dd`) and rounded once.
+   :class:`Weighted` is a product with ``0·inf = 0``, for losses whose zero labels add nothing.
 
 The generated source never mentions a particular ``K``: one build serves every ``K``.
 

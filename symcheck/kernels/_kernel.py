@@ -148,7 +148,7 @@ class Kernel:
         for number, measure in edges.cancellations:
             rows = cancelling_rows(outputs[measure], boundary)
             width = prepared.classes ** max(len(self.spec.outputs[number].indices), 1)
-            block = rows_per_block(rows.size, width)
+            block = max(1, rows_per_block(rows.size, width) // 2)  # ~16K elements: dozens of temporaries each
             for start in range(0, rows.size, block):  # blocks of rows: the temporaries stay in cache
                 part = rows[start : start + block]
                 refined = self._double_word(number, gather(self.spec, prepared.arrays, part), prepared)
