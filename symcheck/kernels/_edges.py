@@ -99,6 +99,11 @@ def plan_edges(spec: KernelSpec) -> EdgePlan:
             cancellations.append((number, count + len(hidden)))
             hidden.append(Output(f"cancellation_{output.name}", cancellation(output, spec.bound)))
     with_boundary = tuple(number for number, output in enumerate(spec.outputs) if output.boundary is not None)
+    if with_boundary and not spec.pivots and not any(isinstance(a, Elementwise) for a in spec.arguments):
+        raise UnsupportedExpression(
+            f"kernel {spec.name!r} has boundary forms but neither a pivot nor elementwise arguments, "
+            "so no row could be told to take them"
+        )
     pivots = []
     if with_boundary:
         for pivot in spec.pivots:

@@ -227,3 +227,11 @@ def test_weighted_is_the_product_with_zero_weights_adding_nothing() -> None:
         assert value[0] == -1.5 and value[1] == np.inf, layout
     (reference,) = kernel.reference(logits, weights)
     assert reference[0] == -1.5 and reference[1] == np.inf
+
+
+def test_a_boundary_form_needs_a_way_to_find_its_rows() -> None:
+    from derivations.notation import K, i, z
+
+    output = sk.Output("value", 2 * z[i], (i,), boundary=z[i])
+    with pytest.raises(sk.UnsupportedExpression, match="neither a pivot nor elementwise arguments"):
+        sk.build_kernel(sk.KernelSpec("lost", (sk.ClassArray(z, "x"),), (output,), bound=K), cache=False)
