@@ -173,8 +173,6 @@ class Kernel:
             ]
             rows = next(len(value) for value in wide if isinstance(value, np.ndarray))
             layout = self.layout_for(prepared.classes)
-            if layout == "columns" and prepared.classes > 255:
-                layout = "rows"
             return self._run(layout, wide, rows, prepared.classes, np.dtype(np.float64))[number]
         if prepared.work != np.float64:
             return None
