@@ -28,7 +28,7 @@ from symcheck.errors import SymcheckError
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-__all__ = ["MathMLError", "mathml"]
+__all__ = ["MathMLError", "mathml", "mathml_forms"]
 
 
 class MathMLError(SymcheckError):
@@ -93,6 +93,12 @@ def mathml(latex_source: str, *, display: bool = False, operator_spacing: bool =
     ``operator_spacing`` puts TeX's thin spaces around named operators (``1 \\log 0.1``), which
     browsers do not add by themselves; a consumer that spaces operators itself (Typst) turns it off.
     """
+    spaced, unspaced = mathml_forms(latex_source, display=display)
+    return spaced if operator_spacing else unspaced
+
+
+def mathml_forms(latex_source: str, *, display: bool = False) -> tuple[str, str]:
+    """The MathML of :func:`mathml` with and without operator spacing, from one conversion."""
     from xml.etree.ElementTree import tostring
 
     from latex2mathml.converter import convert_to_element
@@ -112,9 +118,9 @@ def mathml(latex_source: str, *, display: bool = False, operator_spacing: bool =
     _check_tree(element, latex_source)
     _decode_entities(element)
     _ordinary_dots_and_punctuation(element)
-    if operator_spacing:
-        _space_operators(element)
-    return tostring(element, encoding="unicode")
+    unspaced = tostring(element, encoding="unicode")
+    _space_operators(element)
+    return tostring(element, encoding="unicode"), unspaced
 
 
 def _check_source(source: str) -> None:

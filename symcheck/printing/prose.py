@@ -67,8 +67,8 @@ class WrittenForm:
 
 # --------------------------------------------------------------------------- LaTeX between dollars
 
-_DOLLAR_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$")
-"""``$…$`` (not ``$$`` and not ``\\$``)."""
+_DOLLAR_MATH = re.compile(r"(?<!\\)\$\$((?:[^$\\]|\\.)+?)\$\$|(?<![\\$])\$(?!\$)((?:[^$\\]|\\.)+?)\$", re.DOTALL)
+"""``$…$``, and ``$$…$$`` in a sentence (set inline there); not ``\\$``."""
 
 
 def prose_pieces(text: str) -> tuple[ProsePiece, ...]:
@@ -77,7 +77,8 @@ def prose_pieces(text: str) -> tuple[ProsePiece, ...]:
     position = 0
     for match in _DOLLAR_MATH.finditer(text):
         pieces.extend(_shorthand_pieces(text[position : match.start()]))
-        pieces.append(ProsePiece(match.group(1).strip(), math=True, source=match.group(), dollars=True))
+        body = match.group(1) if match.group(1) is not None else match.group(2)
+        pieces.append(ProsePiece(body.strip(), math=True, source=match.group(), dollars=True))
         position = match.end()
     pieces.extend(_shorthand_pieces(text[position:]))
     return _merged(pieces)
@@ -154,6 +155,9 @@ _FUNCTIONS = {
 }
 _OPERATOR_NAMES = frozenset({"softmax", "sigmoid", "diag", "log1p", "argmax", "argmin", "LeakyReLU", "ReLU", "tr"})
 _FUNCTION_WORDS = frozenset(_FUNCTIONS) | _OPERATOR_NAMES
+_FUNCTION_NAME = re.compile(
+    "(?<![A-Za-z])(?:" + "|".join(sorted(_FUNCTION_WORDS, key=len, reverse=True)) + ")(?![a-z])"
+)
 """Words that are mathematics in a formula (``log ŷ_c``, ``softmax(z)``), never on their own."""
 _SHORT_WORDS = frozenset(
     (
@@ -189,11 +193,15 @@ _SHORT_WORDS = frozenset(
     )
 )
 """Two-letter words of English; any other two letters standing alone (``yz``) are a product."""
+_WORDS = _SHORT_WORDS | frozenset(
+    ("the", "and", "for", "not", "are", "has", "was", "but", "its", "all", "any", "one", "two", "how", "why")
+)
+"""Short words of English, never a product of variables even beside markup."""
 
 _RELATIONS = frozenset("=≠≈≤≥<>∈∉←→↦≡∝")
 _OPERATORS = _RELATIONS | frozenset("−-+×·/±⊙~|")
-_ALLOWED = frozenset("()[]{}.,'^_ \u0302") | frozenset("−-+×·/±⊙~|=≠≈≤≥<>∈∉←→↦≡∝")
-_STRONG_MARKS = frozenset("_^∂Σ∑Π∏∇′″‖√ᵀ⁰¹²³⁴⁵⁶⁷⁸⁹⁻₀₁₂₃₄₅₆₇₈₉")
+_ALLOWED = frozenset("()[]{}.,'^_* \u0302") | frozenset("−-+×·/±⊙~|=≠≈≤≥<>∈∉←→↦≡∝")
+_STRONG_MARKS = frozenset("*_^∂Σ∑Π∏∇′″‖√ᵀ⁰¹²³⁴⁵⁶⁷⁸⁹⁻₀₁₂₃₄₅₆₇₈₉")
 """A token with one of these is mathematics on its own: markup, a derivative, a sum, a power."""
 _OPEN, _CLOSE = "([{", ")]}"
 _END_PUNCTUATION = ",;:.?!"
@@ -207,13 +215,14 @@ _SOURCE_TOKEN = re.compile(r"\\[A-Za-z]{2,}")
 """A LaTeX command in a sentence: the sentence names source, which is shown as code."""
 _LONE = re.compile(r"(?<![\w.])[^\W\d_]\u0302?(?![\w'’]|\.\w)")
 """A letter standing alone, which may name a variable (``for every x``)."""
+_SHORT_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,3}(?![A-Za-z])")
 _HYPHENATED = re.compile(r"[A-Za-z]{2,}-[A-Za-z]|[A-Za-z]-[A-Za-z]{2,}")
 """``log-softmax``, ``k-th``, ``one-hot``: words."""
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,5}(?![A-Za-z])")
 
 
 def _letter(char: str) -> bool:
-    return char.isalpha() and (char.isascii() or greek_name(char) is not None or char in "ŷŶȳ")
+    return char.isalpha() and (char.isascii() or greek_name(char) is not None or char in "ŷŶȳℓ")
 
 
 def _kind(token: str) -> str:
@@ -248,8 +257,9 @@ def _mathematical(token: str) -> bool:
     bare = token
     if any(mark in token for mark in "(_^∂/"):
         bare = _ACRONYM.sub("", bare)  # BCE(y_1), ∂MSE/∂z: a named function, as capitals
-    for name in sorted(_FUNCTION_WORDS, key=len, reverse=True):
-        bare = re.sub(rf"(?<![A-Za-z]){name}(?![a-z])", "", bare)
+    bare = _FUNCTION_NAME.sub("", bare)
+    if any(char in _STRONG_MARKS for char in token):  # (XᵀXw)_j, (Xv)_i: letters side by side multiply
+        bare = _SHORT_RUN.sub(lambda run: "" if run.group().lower() not in _WORDS else run.group(), bare)
     bare = re.sub(r"[_^]\{?[A-Za-z0-9]+\}?", "", bare)  # scripts may hold letters: S_xx, z_{ik}
     if _LETTERS.search(bare):
         return False
@@ -507,6 +517,7 @@ _SYMBOLS = {
     "Π": r"\prod ",
     "∏": r"\prod ",
     "‖": r"\| ",
+    "ℓ": r"\ell ",
     "√": r"\surd ",
     "½": r"\tfrac{1}{2}",
     "⊤": r"\top ",
@@ -543,7 +554,8 @@ def shorthand_latex(text: str) -> str | None:
         latex = _Speller(text).spell()
     except ValueError:
         return None
-    return _COMMAND_SPACE.sub(r"\1", " ".join(latex.split()))
+    latex = _COMMAND_SPACE.sub(r"\1", " ".join(latex.split()))
+    return None if latex[:1] in ("^", "_") else latex
 
 
 class _Speller:
@@ -596,6 +608,8 @@ class _Speller:
             return f"{mark}{{{''.join(script)}}}"
         if char in _PLAIN:
             return char
+        if char == "*":
+            return "^{*}"  # w*, the optimum
         if char in _SYMBOLS:
             return _SYMBOLS[char]
         if char in _ACCENTED:

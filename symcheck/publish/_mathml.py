@@ -15,16 +15,21 @@ from symcheck.errors import SymcheckError
 __all__ = ["checked_mathml", "inline_pieces"]
 
 
-@lru_cache(maxsize=4096)
 def checked_mathml(latex_source: str, *, display: bool, operator_spacing: bool = True) -> str:
     """The validated MathML of ``latex_source`` (raises :class:`~symcheck.printing.MathMLError`).
 
     The HTML wants TeX's spaces around named operators as ``<mspace>``; the translation to Typst
     does not (Typst spaces ``op("log")`` itself), so it asks with ``operator_spacing=False``.
     """
-    from symcheck.printing import mathml
+    spaced, unspaced = _forms(latex_source, display)
+    return spaced if operator_spacing else unspaced
 
-    return mathml(latex_source, display=display, operator_spacing=operator_spacing)
+
+@lru_cache(maxsize=4096)
+def _forms(latex_source: str, display: bool) -> tuple[str, str]:
+    from symcheck.printing.mathml import mathml_forms
+
+    return mathml_forms(latex_source, display=display)
 
 
 _TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|.", re.DOTALL)

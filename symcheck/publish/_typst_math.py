@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
+from functools import lru_cache
 
 from symcheck.errors import SymcheckError
 
@@ -332,6 +333,7 @@ def _closing_parenthesis(source: str, opening: int) -> int:
     return -1
 
 
+@lru_cache(maxsize=4096)
 def mathml_to_typst(mathml_source: str) -> str:
     """Typst math (the body, without ``$``) for a ``<math>`` element produced by latex2mathml."""
     try:

@@ -41,6 +41,11 @@ def _marked(text: str) -> str:
         ("1.92939541846754e-6 ≠ -2.74e-5", r"⟦1.92939541846754\times 10^{-6} \neq -2.74\times 10^{-5}⟧"),
         ("J = diag(ŷ) − ŷŷᵀ.", r"⟦J = \operatorname{diag}(\hat{y}) - \hat{y}\hat{y}^{T}⟧."),
         ("Definition of σ.", r"Definition of ⟦\sigma⟧."),
+        ("so w* is a minimiser", r"so ⟦w^{*}⟧ is a minimiser"),
+        ("since (Xv)_i = Σ_j X_ij v_j", r"since ⟦(Xv)_{i} = \sum_{j} X_{ij} v_{j}⟧"),
+        (": ∂ℓ_i/∂w_j = x", r": ⟦\partial \ell_{i}/\partial w_{j} = x⟧"),
+        ("a $$y_k(1 - y_k)$$ here", r"a ⟦y_k(1 - y_k)⟧ here"),
+        ("footnote * here", "footnote * here"),
     ],
 )
 def test_the_shorthand_is_spelt_as_latex(text: str, expected: str | None) -> None:
