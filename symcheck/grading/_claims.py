@@ -297,7 +297,10 @@ class ClaimMaker:
         key = item.place.part
         definitions = self.judge.sheet_definitions.setdefault(key, [])
         start = 0
-        if isinstance(subject, sp.Symbol) and item.relations[0] == "=" and not subject.is_integer:
+        defining = isinstance(subject, sp.Symbol) and item.relations[0] == "=" and not subject.is_integer
+        if defining and (str(subject) in self._known_names() or item.terms[1].value.has(subject)):
+            defining = False  # a name of the key, or a name defined by itself, is not the sheet's own to define
+        if defining:
             definitions.append(Definition(subject, item.terms[1].value))
             first = item.terms[1]
             yield self._base(

@@ -107,7 +107,7 @@ def _shapes(body: str) -> tuple[tuple[str, str, int, int], ...]:
         for pattern in (_SHAPE_IN, _SHAPE_TIMES, _SHAPE_LONE):
             match = pattern.match(stripped)
             if match is not None:
-                subject = match.groupdict().get("subject") or ""
+                subject = (match.groupdict().get("subject") or "").rpartition("=")[2]
                 dims = match.group("dims")
                 if dims.startswith("{") and dims.endswith("}"):
                     dims = dims[1:-1]
@@ -244,10 +244,27 @@ def _chain_item(read: _Read, chain: ReadChain, names: Names) -> Chain:
     )
 
 
+_PROSE_SUBJECT = re.compile(
+    r"(?:\$|\\\()(?P<name>[^$]{1,40}?)(?:\$|\\\))\s*(?:is|are|:|has (?:the )?(?:shape|size)|of (?:shape|size))"
+    r"\s*(?:an?\s+|of\s+)?(?:\$|\\\()$"
+)
+
+
+def _prose_subject(submission: Submission, read: _Read) -> str:
+    """``$b^2$ is a $K \\times m$ matrix``: the name a lone shape is said of, in the words before it."""
+    before = submission.text[max(0, read.formula.start - 60) : read.formula.start]
+    found = _PROSE_SUBJECT.search(before)
+    return found.group("name").strip() if found else ""
+
+
 def _shape_items(read: _Read, table: SymbolTable, names: Names, submission: Submission) -> list[Item]:
     items: list[Item] = []
     base = read.formula.start
-    for subject_text, dims_text, start, end in read.shapes:
+    shapes = read.shapes
+    if len(shapes) == 1 and not shapes[0][0]:
+        subject_text = _prose_subject(submission, read)
+        shapes = ((subject_text, *shapes[0][1:]),) if subject_text else shapes
+    for subject_text, dims_text, start, end in shapes:
         text = read.formula.body[start:end]
         located = submission.place(base + start)
         try:

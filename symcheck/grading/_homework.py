@@ -56,6 +56,8 @@ _NOTATION_FIELDS = {
     "vectors",
     "roles",
     "domains",
+    "matrices",
+    "identity",
 }
 _ROLES = ("labels", "predictions", "logits")
 _PART_FIELDS = {
@@ -257,7 +259,14 @@ class _Loader:
             vectors=self.vectors(raw.get("vectors", {}), place, where),
             roles=self.roles(raw.get("roles", {}), place, where),
             domains=self.domains(raw.get("domains", {}), place, where),
+            matrices=self.matrices(raw.get("matrices", {}), place, where),
+            identity=self.string(raw, "identity", place, where, required=False),
         )
+
+    def matrices(self, raw: Any, place: Place | None, where: str | None) -> tuple:
+        if not isinstance(raw, dict):
+            raise self.fail("'matrices' must be a table: name = [rows, columns]", place, where)
+        return tuple((name, self.dimensions(shape, f"matrices.{name}", place, where)) for name, shape in raw.items())
 
     def domains(self, raw: Any, place: Place | None, where: str | None) -> tuple[tuple[str, str], ...]:
         allowed = (*_DOMAINS, "simplex", "one_hot")
@@ -307,7 +316,11 @@ class _Loader:
         if not isinstance(inner, dict):
             raise self.fail("'notation' must be a table", place, where)
         spec = self.notation({k: v for k, v in inner.items()}, place, where)
-        extra = {key: raw[key] for key in ("names", "calls", "vectors", "roles", "domains") if key in raw}
+        extra = {
+            key: raw[key]
+            for key in ("names", "calls", "vectors", "roles", "domains", "matrices", "identity")
+            if key in raw
+        }
         return spec.merged(self.notation(extra, place, where)) if extra else spec
 
     # --- checks, quantities, statements
@@ -500,7 +513,7 @@ class _Loader:
         found = []
         for number, entry in raw.items():
             place = self.places.table(f"question.{number}")
-            allowed = {"title", "notation", "names", "calls", "vectors", "roles", "domains"}
+            allowed = {"title", "notation", "names", "calls", "vectors", "roles", "domains", "matrices", "identity"}
             self.unknown(entry, allowed, f"question {number}", place, None)
             found.append(
                 QuestionSpec(

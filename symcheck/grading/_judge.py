@@ -94,16 +94,16 @@ def _substitute_names(expr: sp.Basic, mapping: dict[str, sp.Basic]) -> sp.Basic:
 
 def bare_vectors(expr: sp.Basic) -> set[sp.IndexedBase]:
     """Indexed bases written without an index (``\\hat{y}`` in ``\\hat{y} - y``), not those inside entries."""
-    inside = {node.base for node in expr.atoms(sp.Indexed)}
-    bases = {atom for atom in expr.atoms(sp.IndexedBase)}
-    found = set()
-    for base in bases:
-        if base not in inside:
-            found.add(base)
-            continue
-        stripped = expr.replace(lambda node: isinstance(node, sp.Indexed), lambda node: sp.Integer(1))
-        if stripped.has(base):
-            found.add(base)
+    found: set[sp.IndexedBase] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sp.Indexed):
+            stack.extend(node.indices)
+        elif isinstance(node, sp.IndexedBase):
+            found.add(node)
+        elif isinstance(node, sp.Basic):
+            stack.extend(node.args)
     return found
 
 
@@ -375,9 +375,9 @@ class Judge:
         part: PartSpec | None = None,
     ) -> Assumptions:
         merged = valued.assumptions
-        declared = {symbol for symbol, _ in merged.domains}
+        declared = {symbol for symbol, _ in merged.domains} | {str(d.symbol) for d in valued.definitions}
         groups = {
-            domain: [atom for atom in atoms if atom not in declared]
+            domain: [atom for atom in atoms if atom not in declared and str(atom) not in declared]
             for domain, atoms in self.domains(part, *expressions).items()
         }
         groups = {domain: atoms for domain, atoms in groups.items() if atoms}
@@ -426,6 +426,8 @@ class Judge:
                 rounding=judged.rounding,
                 student=student,
             )
+        if not bare_vectors(correct):
+            student = _bare_as_scalars(student)  # ``y \log p`` with y and p written without index: one sample
         student, correct = _same_indexing(student, correct)
         prepared = unify(
             student, correct, *(d.symbol for d in valued.definitions), *(d.value for d in valued.definitions)
@@ -571,6 +573,17 @@ _RELATIONS = {"<": sp.Lt, ">": sp.Gt, "≤": sp.Le, "≥": sp.Ge, "≠": sp.Ne}
 def _unify_derivative_variables(student: sp.Basic, correct: sp.Basic) -> sp.Basic:
     """Entries the sheet differentiates by, renamed to the key's objects of the same name (``unify`` misses those)."""
     return student
+
+
+def _bare_as_scalars(expr: sp.Basic) -> sp.Basic:
+    """Vectors written bare in arithmetic (``y \\log p``) read as the scalars of one entry (``y``, ``p``)."""
+    bases = bare_vectors(expr) if isinstance(expr, sp.Basic) else set()
+    if not bases or expr.has(VectorDerivative):
+        return expr
+    return at_entry(expr, sp.Symbol("_scalar")).replace(
+        lambda node: isinstance(node, sp.Indexed) and node.indices == (sp.Symbol("_scalar"),),
+        lambda node: sp.Symbol(str(node.base.label), real=True),
+    )
 
 
 def _entry_free(expr: sp.Basic) -> sp.Basic | None:

@@ -336,10 +336,14 @@ def diagnose(
     for mistake in catalogue:
         try:
             candidates = list(mistake.candidates(correct, context))
-        except (TypeError, ValueError, AttributeError, sp.PolynomialError):
-            continue
+        except (TypeError, ValueError, AttributeError, NotImplementedError, sp.PolynomialError, sp.ShapeError):
+            continue  # a mistake that cannot be made of this value (a reciprocal of a matrix)
         for candidate in candidates:
-            if matches(candidate.value):
+            try:
+                found = matches(candidate.value)
+            except (TypeError, ValueError, NotImplementedError, sp.ShapeError):
+                found = False
+            if found:
                 return Diagnosis(mistake.key, mistake.name, _sentence(mistake.name, candidate.detail))
     form = shown if shown is not None else _tex(correct)
     return Diagnosis(None, "no known mistake", f"No known mistake matches; the correct form is ${form}$.")

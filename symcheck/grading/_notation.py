@@ -43,9 +43,18 @@ def part_table(notation: NotationSpec, extra_words: tuple[str, ...] = ()) -> Sym
     if notation.integers is not None:
         options["integers"] = notation.integers
     words = {word: sp.Symbol(word, real=True) for word in extra_words if word not in notation.functions}
+    matrices = {name: (size, 1) for name, size in notation.vectors}
+    matrices.update({name: tuple(shape) for name, shape in notation.matrices})
+    for name, spellings in notation.names:  # a vector's other spellings are vectors of its shape (p for ŷ)
+        if name in matrices:
+            for spelling in spellings:
+                if re.fullmatch(r"\\?[A-Za-z]+|\\math(?:bf|bb|rm)\{[A-Za-z]\}", spelling):
+                    matrices.setdefault(spelling, matrices[name])
     return SymbolTable(
         functions=dict.fromkeys(notation.functions),
         symbols=words,
+        matrices=matrices,
+        identity=notation.identity,
         indexed=notation.indexed,
         layered=notation.layered,
         kronecker=notation.kronecker,
@@ -202,6 +211,11 @@ def rename(expr: Any, names: Names) -> Any:
         return tuple(rename(item, names) for item in expr)
     if not isinstance(expr, sp.Basic):
         return expr
+    if names.expressions and expr.has(sp.Derivative):
+        expr = expr.replace(  # ∂(L + λ/2 w²)/∂w is ∂L/∂w + ∂(λ/2 w²)/∂w, so that ∂L/∂w can be read as g
+            lambda node: isinstance(node, sp.Derivative) and isinstance(node.expr, sp.Add),
+            lambda node: sp.Add(*(sp.Derivative(term, *node.variable_count) for term in node.expr.args)),
+        )
     for pattern, target in names.expressions:
         if expr.has(pattern):
             expr = expr.xreplace({pattern: target})

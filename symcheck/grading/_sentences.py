@@ -29,11 +29,12 @@ if TYPE_CHECKING:
 __all__ = ["sentence_claims"]
 
 _CLAUSE = re.compile(
-    r"\s*(?:;|,?\s+(?:while|whereas|but|however|because|since|so that|so|hence|thus|therefore|which means|and then)\b)\s*",
+    r"\s*(?:;|:(?=\s)|,?\s+(?:while|whereas|but|however|because|since|so that|so|hence|thus|which means|and then|though|although)\b)\s*",
     re.I,
 )
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|cannot|can't|isn't|aren't|doesn't|don't|won't|wouldn't|neither|nor|without)\b|n't\b", re.I
+    r"\b(?:not|no|none|nothing|never|cannot|can't|isn't|aren't|doesn't|don't|won't|wouldn't|neither|nor|without)\b|n't\b",
+    re.I,
 )
 _NON = re.compile(r"\bnon[- ]?$", re.I)
 _CLAIM_VERB = re.compile(
@@ -50,12 +51,18 @@ _CONDITION = re.compile(r"^\W*(?:\d+\)\s*)?(?:if|when|else|where|for|in the case
 
 
 def _clauses(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each clause of a sentence, inline formulas and brackets (``[0, 1]``) kept whole."""
+    """(start, end) of each clause of a sentence, inline formulas and brackets (``[0, 1]``) kept whole.
+
+    A colon ends a clause only after a few words (``… is used for feature selection: it simplifies``),
+    not after a heading-like stub (``MSE bad: non-convex``), whose words the rest of the clause needs.
+    """
     protected = [match.span() for match in _MATH.finditer(text)]
     protected += [match.span() for match in _BRACKETS.finditer(text)]
     start = 0
     for match in _CLAUSE.finditer(text):
         if any(a <= match.start() < b for a, b in protected):
+            continue
+        if match.group().strip() == ":" and len(re.findall(r"[A-Za-z]{2,}", text[start : match.start()])) < 4:
             continue
         if match.start() > start:
             yield start, match.start()
@@ -173,32 +180,48 @@ def sentence_claims(maker: ClaimMaker, guarded: Callable) -> Iterator[tuple[int,
     maker._checker = checker  # type: ignore[attr-defined]
     for sentence in submission.sentences:
         place = places[sentence.heading] if sentence.heading >= 0 else Place(None, None)
+        previous = ""
         for start, end in _clauses(sentence.text):
             clause = _plain(sentence.text[start:end])
             absolute = sentence.start + start
-            made = guarded(
-                absolute,
-                sentence.start + end,
-                place.part,
-                lambda clause=clause, a=absolute, e=sentence.start + end: _judge_clause(
-                    maker, checker, place, clause, a, e
-                ),
-            )
-            for claim in made:
+
+            def judge(
+                clause: str = clause,
+                a: int = absolute,
+                e: int = sentence.start + end,
+                before: str = previous,
+                place: Place = place,
+            ) -> list[ClaimResult]:
+                return _judge_clause(maker, checker, place, clause, a, e, before)
+
+            previous = clause
+            for claim in guarded(absolute, sentence.start + end, place.part, judge):
                 yield absolute, claim
 
 
 def _judge_clause(
-    maker: ClaimMaker, checker: StatementChecker, place: Place, clause: str, start: int, end: int
+    maker: ClaimMaker, checker: StatementChecker, place: Place, clause: str, start: int, end: int, before: str = ""
 ) -> list[ClaimResult]:
+    """The claims one clause makes. A clause may take its subject from the clause before it (``MSE is not a good
+    choice because it is not differentiable``) when what it says of it (its last matched words) is its own."""
     found = []
+    joined = f"{before} {clause}" if before else clause
+    offset = len(joined) - len(clause)
     for order, statement in enumerate(_statements_for(maker, place)):
         spans = _matches(statement, clause)
+        text = clause
+        if spans is None and before:
+            spans = _matches(statement, joined)
+            # only the first group (the subject) may come from the clause before; what is said of it is this clause's
+            if spans is None or any(a < offset for a, _ in spans[1:]):
+                continue
+            spans = [(a - offset, b - offset) for a, b in spans if a >= offset] or None
+            text = clause
         if spans is not None:
-            found.append((-len(statement.match), order, statement, spans))
+            found.append((-len(statement.match), order, statement, spans, text))
     if found:
         claims, predicates = [], []
-        for _, _, statement, spans in sorted(found, key=lambda entry: entry[:2]):  # most specific, nearest first
+        for _, _, statement, spans, _ in sorted(found, key=lambda entry: entry[:2]):  # most specific, nearest first
             predicate = max(spans, key=lambda span: span[0])
             if any(a < predicate[1] and predicate[0] < b for a, b in predicates):
                 continue  # its words are already another statement's claim
@@ -206,7 +229,13 @@ def _judge_clause(
             claims.append(_claim(maker, statement, checker.fact(statement), not _negated(clause, spans), start, end))
         return claims
     words = re.findall(r"[A-Za-z]{2,}", _MATH.sub(" ", clause))
-    if len(words) >= 3 and _CLAIM_VERB.search(_MATH.sub(" ", clause)) and not _CONDITION.match(clause):
+    with_formulas = _MATH.search(clause) is not None  # its formulas are claims of their own
+    if (
+        len(words) >= 3
+        and _CLAIM_VERB.search(_MATH.sub(" ", clause))
+        and not _CONDITION.match(clause)
+        and not with_formulas
+    ):
         base = maker._base(None, place.part, start, end, reason="no statement of the key matches this sentence")  # type: ignore[arg-type]
         return [replace(base, kind="sentence")]
     return []

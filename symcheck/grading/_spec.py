@@ -96,6 +96,10 @@ class NotationSpec:
     """Names that stand for whole vectors when written bare, with their length (``\\hat{y}`` of length K)."""
     roles: tuple[tuple[str, str], ...] = ()
     """Which names are the labels, the predictions and the logits, for the catalogue of mistakes."""
+    matrices: tuple[tuple[str, tuple[int | str, int | str]], ...] = ()
+    """Names that are matrices, with their shape (``X = ["n", "d"]``)."""
+    identity: str | None = None
+    """The name of the identity matrix (``I``), whose size comes from the matrices beside it."""
     domains: tuple[tuple[str, str], ...] = ()
     """Where names live (``y = "unit_interval"``, ``\\hat{y} = "simplex"``): assumptions for proofs, and the
     points a counterexample may take, so that it stays inside the question (a label in [0, 1])."""
@@ -119,6 +123,8 @@ class NotationSpec:
             vectors=tuple({**dict(self.vectors), **dict(other.vectors)}.items()),
             roles=tuple({**dict(self.roles), **dict(other.roles)}.items()),
             domains=tuple({**dict(self.domains), **dict(other.domains)}.items()),
+            matrices=tuple({**dict(self.matrices), **dict(other.matrices)}.items()),
+            identity=other.identity or self.identity,
         )
 
 

@@ -156,6 +156,8 @@ class Wording:
             return replace(result, explanation=f"Not decided: whether this equals ${expected}$ could not be settled.")
         sentence = self._diagnosis(judged, diagnosis, term.text)
         mistake = "rounding" if judged.rounding else (diagnosis.key if diagnosis is not None else None)
+        if mistake is None and judged.evidence.startswith("shape"):
+            mistake = "shape"
         result = replace(result, mistake=mistake or "other")
         explanation = f"{sentence} The correct value is ${expected}$."
         if carried:
@@ -172,6 +174,9 @@ class Wording:
             )
         if diagnosis is not None and diagnosis.key is not None:
             return diagnosis.sentence
+        if judged.evidence.startswith("shape"):
+            shapes = judged.evidence.split(":", 1)[1].strip() if ":" in judged.evidence else judged.evidence
+            return f"A shape mismatch: {shapes}."
         return f"Not the expected value: {self.departs(judged, written)}."
 
     def step(self, base: ClaimResult, judged: Judgement, left: Term, right: Term, unknown: bool) -> ClaimResult:

@@ -17,6 +17,18 @@ import sympy
 
 from symcheck.objects import VectorDerivative
 from symcheck.reader import _syntax as syntax
+from symcheck.reader._build_matrices import (
+    IDENTITY_SIZE,
+    as_matrix,
+    elementwise,
+    is_matrix,
+    matrix_norm,
+    matrix_power,
+    matrix_product,
+    matrix_quotient,
+    matrix_sum,
+    transpose,
+)
 from symcheck.reader._errors import LatexSyntaxError, Origin
 from symcheck.reader._limits import MAX_NUMBER_BITS
 from symcheck.reader._notation import Notation
@@ -170,6 +182,10 @@ class Builder:
         found = notation.symbols.get(name)
         if found is not None:
             return found
+        if name == notation.identity:
+            return sympy.Identity(IDENTITY_SIZE)
+        if name in notation.matrices and name not in notation.indexed and name not in self.integers:
+            return as_matrix(sympy.Symbol(name), notation)  # a matrix such as X is never a scalar
         if name in self.integers and name not in notation.integers and name in notation.indexed:
             return sympy.Symbol(name, integer=True, positive=True)  # an indexed name used as an index here
         if name in notation.indexed:
@@ -191,7 +207,9 @@ class Builder:
         return sympy.IndexedBase(name, real=True) if self.notation.real else sympy.IndexedBase(name)
 
     def _name(self, node: syntax.Name) -> sympy.Basic:
-        return self._indexed_base(node.name) if node.vector else self.symbol(node.name)
+        if node.vector and not (node.name in self.integers and node.name not in self.notation.integers):
+            return self._indexed_base(node.name)
+        return self.symbol(node.name)
 
     def _constant(self, node: syntax.Constant) -> sympy.Basic:
         found = self.notation.symbols.get(node.name)
@@ -232,6 +250,8 @@ class Builder:
 
     def _sum(self, node: syntax.Sum) -> sympy.Basic:
         terms = [self.build(term) for term in node.terms]
+        if any(is_matrix(term) for term in terms):
+            return matrix_sum(terms, self.notation)
         self._check_size(_sum_bits(terms), node)
         return sympy.Add(*terms)
 
@@ -240,12 +260,31 @@ class Builder:
 
     def _product(self, node: syntax.Product) -> sympy.Basic:
         factors = [self.build(factor) for factor in node.factors]
+        if any(is_matrix(factor) for factor in factors):
+            return self._matrix_product(node.factors, factors)
         self._check_size(sum(_numeric_bits(factor) for factor in factors), node)
         return sympy.Mul(*factors)
 
+    def _matrix_product(self, nodes: tuple[syntax.Node, ...], factors: list[sympy.Basic]) -> sympy.Basic:
+        """A product with matrices; a ``/ b`` factor (a Reciprocal) divides what stands before it."""
+        kept: list[sympy.Basic] = []
+        for node, factor in zip(nodes, factors, strict=True):
+            if isinstance(node, syntax.Reciprocal) and is_matrix(factor):
+                kept = [
+                    matrix_quotient(
+                        matrix_product(kept, self.notation) if kept else 1, self.build(node.operand), self.notation
+                    )
+                ]
+            else:
+                kept.append(factor)
+        return matrix_product(kept, self.notation) if len(kept) > 1 else kept[0]
+
     def _quotient(self, node: syntax.Quotient) -> sympy.Basic:
-        numerator = self.build(node.numerator)
-        denominator = self._power(self.build(node.denominator), sympy.S.NegativeOne, node)
+        top, bottom = self.build(node.numerator), self.build(node.denominator)
+        if is_matrix(top) or is_matrix(bottom):
+            return matrix_quotient(top, bottom, self.notation)
+        numerator = top
+        denominator = self._power(bottom, sympy.S.NegativeOne, node)
         self._check_size(_numeric_bits(numerator) + _numeric_bits(denominator), node)
         return numerator * denominator
 
@@ -271,6 +310,8 @@ class Builder:
         SymPy evaluates a rational power of a number at once (and distributes a power over a
         product's numeric factor), so ``2^{2^{99}}`` or ``(2x)^{10^{99}}`` would never return.
         """
+        if is_matrix(base):
+            return matrix_power(base, exponent)
         if isinstance(exponent, sympy.Rational) and not isinstance(base, sympy.Add):
             size = _numeric_bits(base)
             if size and abs(exponent) > MAX_NUMBER_BITS:  # each number has at least 1 bit
@@ -286,6 +327,14 @@ class Builder:
 
     def _call(self, node: syntax.Call) -> sympy.Basic:
         arguments = [self.build(argument) for argument in node.arguments]
+        if node.function == "diag" and len(arguments) == 1:
+            vector = as_matrix(arguments[0], self.notation)
+            if vector is not None:
+                return sympy.DiagMatrix(vector)
+        if len(arguments) == 1 and is_matrix(arguments[0]) and node.function not in ("diag", "tr", "trace"):
+            return self._elementwise_call(node, arguments[0])
+        if node.function in ("tr", "trace", "Tr") and len(arguments) == 1 and is_matrix(arguments[0]):
+            return sympy.Trace(arguments[0])
         if node.builtin:
             if node.function in ("log", "ln"):
                 base = None
@@ -304,6 +353,31 @@ class Builder:
         if not isinstance(value, sympy.Basic):
             raise TypeError(f"the table's function {node.function} returned {type(value).__name__}, not a SymPy object")
         return value
+
+    def _elementwise_call(self, node: syntax.Call, argument: sympy.MatrixExpr) -> sympy.Basic:
+        """A scalar function of a matrix applies to each entry (``\\log \\hat{y}``, ``\\sigma(Xw)``)."""
+        if node.builtin:
+            function = sympy.log if node.function in ("log", "ln") else _BUILTINS.get(node.function)
+            if function is None:
+                self._error(f"{node.function} of a matrix is not read", node.start)
+            return elementwise(function, argument)
+        function = self.notation.functions.get(node.function) or sympy.Function(node.function)
+        return elementwise(function, argument)
+
+    def _transpose(self, node: syntax.Transpose) -> sympy.Basic:
+        value = self.build(node.operand)
+        transposed = transpose(value, self.notation)
+        if transposed is None:
+            self._error(f"the shape of {value} is not known, so its transpose cannot be read", node.start)
+        return transposed
+
+    def _norm(self, node: syntax.Norm) -> sympy.Basic:
+        return matrix_norm(self.build(node.operand), self.notation, self.default_range())
+
+    def _interval(self, node: syntax.Interval) -> sympy.Basic:
+        return sympy.Interval(
+            self.build(node.lower), self.build(node.upper), left_open=node.left_open, right_open=node.right_open
+        )
 
     def _equation(self, node: syntax.Equation) -> sympy.Basic:
         return sympy.Eq(self.build(node.left), self.build(node.right), evaluate=False)
@@ -427,6 +501,9 @@ _HANDLERS: dict[type, Callable[[Builder, Any], sympy.Basic]] = {
     syntax.Equation: Builder._equation,
     syntax.Derivative: Builder._derivative,
     syntax.Gradient: Builder._gradient,
+    syntax.Transpose: Builder._transpose,
+    syntax.Norm: Builder._norm,
+    syntax.Interval: Builder._interval,
     syntax.Differential: Builder._differential,
     syntax.BigOperator: Builder._big_operator,
     syntax.BoxedChain: Builder._boxed_chain,

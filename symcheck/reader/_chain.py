@@ -96,13 +96,17 @@ def _split_at_wide_spaces(tokens: list[Token]) -> list[list[Token]]:
     r"""Separate items set apart by ``\quad`` at the top level: ``\Theta = \boxed{A} \quad \boxed{B}``.
 
     A wide space between two operands is never a product (the parser refuses that reading), so
-    between complete terms outside any bracket it separates items, as a column of aligned does.
+    between complete terms outside any bracket it separates items, as a column of aligned does; so does
+    a comma before a wide space (``p_k = …, \qquad \frac{\partial p_k}{\partial s_k} = …``).
     """
     pieces: list[list[Token]] = [[]]
     depth = 0
     for token in tokens:
         previous = pieces[-1][-1] if pieces[-1] else None
-        if (
+        if depth == 0 and token.wide_space_before and previous is not None and previous.is_char(",", ";"):
+            pieces[-1].pop()  # ``a = b, \qquad c = d``: the comma ends the first item
+            pieces.append([])
+        elif (
             depth == 0
             and token.wide_space_before
             and previous is not None

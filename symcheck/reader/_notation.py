@@ -38,6 +38,8 @@ class Notation:
     """Every name the table mentions: such a name is never split into letters, nor read as e or π."""
     words: frozenset[str] = frozenset()
     """Declared names of several letters, recognised when written as plain letters (``BCE``)."""
+    matrices: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+    identity: str | None = None
 
     def is_indexed(self, base: str, full: str) -> bool:
         return base in self.indexed or full in self.indexed
@@ -105,7 +107,11 @@ def compile_notation(table: SymbolTable) -> Notation:
         functions[canonical] = _function(canonical, value)
     integers = frozenset(_canonical(key, names, "integers", bare=True) for key in table.integers)
     kronecker = None if table.kronecker is None else _canonical(table.kronecker, names, "kronecker", bare=True)
-    declared = frozenset(functions) | frozenset(symbols) | indexed | layered | integers
+    matrices = {_canonical(key, names, "matrices"): shape for key, shape in table.matrices.items()}
+    identity = None if table.identity is None else _canonical(table.identity, names, "identity", bare=True)
+    declared = frozenset(functions) | frozenset(symbols) | indexed | layered | integers | frozenset(matrices)
+    if identity is not None:
+        declared |= {identity}
     if kronecker is not None:
         declared |= {kronecker}
     log_base = table.log_base
@@ -125,4 +131,6 @@ def compile_notation(table: SymbolTable) -> Notation:
         default_sum_range=table.default_sum_range,
         declared=declared,
         words=frozenset(name for name in declared if len(name) > 1 and name.isascii() and name.isalpha()),
+        matrices=matrices,
+        identity=identity,
     )

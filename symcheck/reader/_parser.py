@@ -33,14 +33,17 @@ from symcheck.reader._syntax import (
     ChainSyntax,
     Constant,
     Equation,
+    Interval,
     Negative,
     Node,
+    Norm,
     Number,
     Power,
     Product,
     Reciprocal,
     Root,
     Sum,
+    Transpose,
 )
 from symcheck.reader._tokens import Token
 from symcheck.reader._vocabulary import (
@@ -51,7 +54,9 @@ from symcheck.reader._vocabulary import (
     FONTS,
     GREEK,
     MULTIPLY,
+    NORM_BARS,
     RELATIONS,
+    TRANSPOSES,
     UNSUPPORTED,
 )
 
@@ -91,6 +96,7 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
         self.limit = len(tokens)
         self.depth = 0
         self.open_bars = 0
+        self.open_norms = 0
         self.bare_application_end = -1
         self.shape_mode = False
         self.partner = self._match_braces()
@@ -111,6 +117,11 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
                 chain.trailing, chain.trailing_offset = relation, offset
                 break
             chain.relations.append(relation)
+            if relation == "∈" and self._peek().is_char("(", "["):
+                interval = self._interval()
+                chain.terms.append(interval)
+                chain.spans.append((interval.start, interval.end))
+                continue
             self._chain_term(chain)
         self._expect_end()
         return chain
@@ -277,9 +288,11 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
             return True
         if token.kind == "char":
             if token.text == "|":
-                return self.open_bars == 0
+                return self.open_bars == 0 and not self.open_norms
             return token.text in ("(", "[", "{", "lbrace")
         if token.kind == "command":
+            if token.text in ("rVert",) or (token.text in ("|", "Vert") and self.open_norms):
+                return False  # the closing bar of a norm
             return token.text not in RELATIONS and token.text not in MULTIPLY and token.text != "\\"
         return False
 
@@ -309,8 +322,12 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
                 if powered:
                     self._error("double superscript: write brackets, as in (x^{a})^{b}", token.start)
                 self._advance()
-                exponent = self._script_expression(token)
-                node = Power(node.start, exponent.end, node, exponent)
+                script = self._script_range(token)
+                if self._is_transpose(script):
+                    node = Transpose(node.start, self.tokens[script[1] - 1].end, node)
+                else:
+                    exponent = self._within(*script, self._expression)
+                    node = Power(node.start, exponent.end, node, exponent)
                 powered = True
             elif token.is_char("_"):
                 self._error("a subscript can only follow a name", token.start)
@@ -336,6 +353,9 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
         if token.is_char("{"):
             return self._braced(), False
         if token.is_char("|"):
+            following = self.tokens[self.position + 1] if self.position + 1 < self.limit else None
+            if following is not None and following.is_char("|") and following.start == token.end:
+                return self._norm(), False
             return self._absolute(), False
         if kind == "begin":
             if token.text in CHAIN_ENVIRONMENTS:
@@ -358,6 +378,8 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
             return self._differential(), False
         if name == "nabla":
             return self._gradient(), False
+        if name in NORM_BARS:
+            return self._norm(), False
         if name == "boxed":
             return self._boxed(), False
         if name in CONSTANTS:
@@ -368,6 +390,49 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
         if name in RELATIONS or name in MULTIPLY:
             self._error(f"expected an expression, found {describe(token)}", token.start)
         self._error(f"unknown command '\\{name}'", token.start)
+
+    def _norm(self) -> Node:
+        """``\\|v\\|``, ``\\lVert v \\rVert``, ``\\Vert v \\Vert`` or ``||v||``, with an optional ``_2``."""
+        opener = self._advance()
+        double = opener.is_char("|")
+        if double:
+            self._advance()
+        closer = "|" if double else NORM_BARS[opener.text]
+        self.open_norms += 1
+        try:
+            inner = self._expression()
+        finally:
+            self.open_norms -= 1
+        token = self._peek()
+        closes = (token.is_char("|") and double) or token.is_command(closer)
+        if not closes:
+            self._error(f"the norm opened at {self._where(opener.start)} is never closed", opener.start)
+        self._advance()
+        if double:
+            self._advance()
+        end = self.tokens[self.position - 1].end
+        if self._peek().is_char("_"):
+            operator = self._advance()
+            order = self._script_expression(operator)
+            if not (isinstance(order, Number) and order.text == "2"):
+                self._error("only the Euclidean norm (\\|v\\|_2) is read", operator.start)
+            end = order.end
+        return Norm(opener.start, end, inner)
+
+    def _interval(self) -> Node:
+        """``(0, 1]``, ``[0, 1)``, ``(-\\infty, 0]``: after ``\\in``."""
+        opener = self._advance()
+        lower = self._expression()
+        if not self._peek().is_char(","):
+            self._error("an interval is written (a, b], [a, b] …", self._peek().start)
+        self._advance()
+        upper = self._expression()
+        closer = self._advance()
+        if not closer.is_char(")", "]"):
+            self._error(
+                f"expected ')' or ']' to close the interval opened at {self._where(opener.start)}", closer.start
+            )
+        return Interval(opener.start, closer.end, lower, upper, opener.is_char("("), closer.is_char(")"))
 
     def _bracketed(self) -> Node:
         opener = self._advance()
@@ -443,7 +508,7 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
                 token.start,
             )
         if token.kind in ("number", "letter") or (
-            token.kind == "command" and (token.text in GREEK or token.text in CONSTANTS)
+            token.kind == "command" and (token.text in GREEK or token.text in CONSTANTS or token.text in TRANSPOSES)
         ):
             self.position += 1
             return self.position - 1, self.position
@@ -542,7 +607,7 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
                     argument = Equation(argument.start, value.end, argument, value)
                 arguments.append(argument)
                 token = self._peek()
-                if token.is_char(","):
+                if token.is_char(",", ";"):
                     self._advance()
                     continue
                 if token.is_char(")"):

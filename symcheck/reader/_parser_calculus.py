@@ -10,7 +10,18 @@ from typing import TYPE_CHECKING
 from symcheck.reader._errors import LatexSyntaxError
 from symcheck.reader._limits import MAX_DERIVATIVE_ORDER
 from symcheck.reader._parser_names import describe
-from symcheck.reader._syntax import Derivative, Differential, Gradient, Indexed, Name, Node, Number, Power, Quotient
+from symcheck.reader._syntax import (
+    Derivative,
+    Differential,
+    Gradient,
+    Indexed,
+    Name,
+    Node,
+    Number,
+    Power,
+    Product,
+    Quotient,
+)
 from symcheck.reader._tokens import Token
 
 if TYPE_CHECKING:
@@ -82,8 +93,15 @@ class CalculusMixin:
         return expression, variables
 
     def _derivative(self, command: Token, expression: Node | None, variables: tuple[tuple[Node, int], ...]) -> Node:
-        if expression is None:
-            expression = self._bare_argument(command, "a derivative operator such as d/dx")
+        if expression is None:  # d/dx applies to the whole product after it: \frac{d}{dz} \frac{1}{2}(p - y)^2
+            following = self._peek()
+            if not self._starts_factor(following):
+                self._error(
+                    f"a derivative operator such as d/dx needs an argument, found {self._describe_next(following)}",
+                    following.start,
+                )
+            factors = self._juxtaposition()
+            expression = factors[0] if len(factors) == 1 else Product(factors[0].start, factors[-1].end, tuple(factors))
         return Derivative(command.start, self.tokens[self.position - 1].end, expression, variables)
 
     def _differential_order(self) -> int:

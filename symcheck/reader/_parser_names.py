@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
 from symcheck.reader._limits import MAX_DEPTH
-from symcheck.reader._syntax import Call, Indexed, Kronecker, Name, Node, Power
+from symcheck.reader._syntax import Call, Indexed, Kronecker, Name, Node, Power, Transpose
 from symcheck.reader._tokens import Token
 from symcheck.reader._vocabulary import ACCENTS, BUILTIN_FUNCTIONS, CONSTANTS, FONTS, GREEK
 
@@ -69,6 +69,8 @@ class NamesMixin:
                 node = Kronecker(first.start, end, indices[0], indices[1])
             elif self.notation.is_indexed(head.name, full):
                 node = Indexed(first.start, end, full, self._indices(script))
+            elif full == head.name and head.name in self.notation.layered and self._layer_subscript(script):
+                node = Name(first.start, end, full + self.tokens[script[0]].text)  # W_1 is the layer-1 W, like W^{[1]}
             else:
                 node = Name(first.start, end, full + self._subscript_suffix(script))
         else:
@@ -89,8 +91,29 @@ class NamesMixin:
             self._undeclared_call(head.name, first)
         if power is None:
             return node, False
+        if self._is_transpose(power[1]):
+            return Transpose(first.start, end, node), True
         exponent = self._within(*power[1], self._expression)
         return Power(first.start, end, node, exponent), True
+
+    def _is_transpose(self, script: _Range) -> bool:
+        """A superscript that marks a transpose: ``T``, ``\\top``, ``\\intercal``, ``\\mathsf{T}``, ``\\mathrm{T}``."""
+        tokens = [token for token in self.tokens[script[0] : script[1]] if not token.is_char("{", "}")]
+        if len(tokens) == 2 and tokens[0].is_command("mathsf", "mathbf", "mathit") and tokens[1].text == "T":
+            return True
+        if len(tokens) != 1:
+            return False
+        token = tokens[0]
+        return (
+            (token.kind == "letter" and token.text == "T")
+            or token.is_command("top", "intercal")
+            or (token.kind == "text" and token.text.strip() == "T")
+        )
+
+    def _layer_subscript(self, script: _Range) -> bool:
+        """A lone whole number as the subscript of a layered name that is not indexed: a layer (``W_2``)."""
+        tokens = self.tokens[script[0] : script[1]]
+        return len(tokens) == 1 and tokens[0].kind == "number" and tokens[0].text.isdigit()
 
     def _name_head(self) -> _Head:
         token = self._advance()

@@ -28,6 +28,7 @@ _RELATIONAL = {
     "≤": sympy.Le,
     "≥": sympy.Ge,
     "≠": sympy.Ne,
+    "∈": lambda element, interval, **_: sympy.Contains(element, interval, evaluate=False),
 }
 
 

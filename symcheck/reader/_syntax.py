@@ -26,10 +26,12 @@ __all__ = [
     "Equation",
     "Gradient",
     "Indexed",
+    "Interval",
     "Kronecker",
     "Name",
     "Negative",
     "Node",
+    "Norm",
     "Number",
     "Power",
     "Product",
@@ -37,6 +39,7 @@ __all__ = [
     "Reciprocal",
     "Root",
     "Sum",
+    "Transpose",
 ]
 
 
@@ -166,6 +169,30 @@ class Derivative(Node):
 
     expression: Node
     variables: tuple[tuple[Node, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Transpose(Node):
+    """``A^T``, ``A^\\top``, ``A^{\\intercal}``: the transpose of a matrix or vector."""
+
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Norm(Node):
+    """``\\|v\\|``, ``\\lVert v \\rVert``, ``||v||`` (the Euclidean norm; ``_2`` may be written)."""
+
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Interval(Node):
+    """``(0, 1]``, ``[0, 1]``, ``(-\\infty, 0]`` after ``\\in``: the interval a value is said to lie in."""
+
+    lower: Node
+    upper: Node
+    left_open: bool
+    right_open: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,12 @@ class SymbolTable:
       without one (``\sum y_i \log \hat{y}_i``) is the one index subscripted in its summand; when
       there is none, or more than one, the reader refuses rather than pick.
 
+    * ``matrices``: names that are matrices or vectors, with their shape (``{"X": ("n", "d"), "w": ("d", 1)}``;
+      sizes are numbers or names). A declared name written bare is a ``MatrixSymbol`` wherever the formula
+      does matrix algebra (a transpose, a norm, ``diag``, a product with a matrix); elsewhere an indexed
+      name stays indexed (``\hat{y} - y`` read entry by entry). ``identity`` names the identity matrix
+      (``I``), whose size comes from the matrices it meets.
+
     ``e`` is Euler's number unless the table declares ``e``; ``\pi`` is π unless it declares ``pi``.
     """
 
@@ -73,6 +79,8 @@ class SymbolTable:
     real: bool = True
     log_base: int | Basic | None = None
     default_sum_range: tuple[Any, Any] = (1, "K")
+    matrices: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+    identity: str | None = None
 
     def __post_init__(self) -> None:
         functions = self.functions
@@ -80,6 +88,9 @@ class SymbolTable:
             functions = dict.fromkeys(_names(functions))
         object.__setattr__(self, "functions", MappingProxyType(dict(functions)))
         object.__setattr__(self, "symbols", MappingProxyType(dict(self.symbols)))
+        object.__setattr__(
+            self, "matrices", MappingProxyType({key: tuple(shape) for key, shape in self.matrices.items()})
+        )
         for name in ("indexed", "layered", "integers"):
             object.__setattr__(self, name, _names(getattr(self, name)))
         if len(self.default_sum_range) != 2:
@@ -98,5 +109,7 @@ class SymbolTable:
                 self.real,
                 self.log_base,
                 self.default_sum_range,
+                tuple(self.matrices.items()),
+                self.identity,
             )
         )

@@ -18,10 +18,12 @@ __all__ = [
     "GATHERED_ENVIRONMENTS",
     "GREEK",
     "MULTIPLY",
+    "NORM_BARS",
     "PRECOMPOSED",
     "RELATIONS",
     "SPACING",
     "TEXT_COMMANDS",
+    "TRANSPOSES",
     "UNICODE",
     "UNSUPPORTED",
     "WIDE_SPACING",
@@ -160,6 +162,7 @@ RELATIONS = {
     "approx": "≈",
     "leftarrow": "←",
     "gets": "←",
+    "in": "∈",
 }
 """Relation spellings (commands by name, characters as written) and the symbol each one stands for."""
 
@@ -176,13 +179,6 @@ UNSUPPORTED = {
     "implies": "⇒ is not a relation the reader knows",
     "int": "integrals are not supported",
     "lim": "limits are not supported",
-    "top": "transposes are not supported",
-    "intercal": "transposes are not supported",
-    "|": "norms are not supported",
-    "lVert": "norms are not supported",
-    "rVert": "norms are not supported",
-    "Vert": "norms are not supported",
-    "in": "set membership is not an expression",
     "forall": "quantifiers are not an expression",
     "therefore": "∴ is prose, not mathematics",
     "because": "∵ is prose, not mathematics",
@@ -193,6 +189,11 @@ UNSUPPORTED = {
     "propto": "∝ is not a relation the reader knows",
 }
 """Commands the reader recognises but refuses, with the reason given in the error."""
+
+TRANSPOSES = frozenset({"top", "intercal", "T", "mathsf"})
+"""What a superscript may be to mean a transpose: ``^T``, ``^\\top``, ``^\\intercal``, ``^{\\mathsf{T}}``."""
+NORM_BARS = {"|": "|", "lVert": "rVert", "Vert": "Vert"}
+"""Norm delimiters: ``\\| … \\|``, ``\\lVert … \\rVert``, ``\\Vert … \\Vert``."""
 
 UNICODE = {
     "−": ("char", "-"),
@@ -214,6 +215,9 @@ UNICODE = {
     "∑": ("command", "sum"),
     "∏": ("command", "prod"),
     "∞": ("command", "infty"),
+    "∈": ("command", "in"),
+    "‖": ("command", "|"),
+    "⊤": ("command", "top"),
     "α": ("command", "alpha"),
     "β": ("command", "beta"),
     "γ": ("command", "gamma"),

@@ -1,8 +1,9 @@
 """Score a grade report against a sample sheet's truth table (``tests/grading/truth/<homework>/<student>.toml``).
 
-A truth claim is matched with the report's claims whose text overlaps it most in the sheet. A wrong truth
-claim is *flagged* when one of those is wrong; a correct one is *called wrong* when one of those is
-wrong, and *judged correct* when one is correct and none is wrong. These are the bars of the issues:
+A truth claim is matched with the report's claims whose text overlaps it in the sheet. A wrong truth
+claim is *flagged* when one of the claims it overlaps is wrong; a correct one is *called wrong* when
+one of the claims that overlap it most is wrong, and *judged correct* when one of those is correct
+and none is wrong. These are the bars of the issues:
 at least 90% of wrong claims flagged, no correct claim called wrong, at least 75% of correct claims
 judged correct.
 """
@@ -67,8 +68,18 @@ def _spans(text: str, written: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _claim_spans(text: str, claim: ClaimResult) -> list[tuple[int, int]]:
-    return _spans(text, claim.written) if claim.written else []
+def _claim_spans(submission, claim: ClaimResult) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Where a claim's text stands: at its location (the same text may occur more than once)."""
+    if not claim.written:
+        return []
+    spans = _spans(submission.text, claim.written)
+    if claim.location is None or len(spans) <= 1:
+        return spans
+    return [span for span in spans if _same_place(submission.place(span[0]), claim.location)] or spans
+
+
+def _same_place(found, location) -> bool:  # type: ignore[no-untyped-def]
+    return (found.line, found.column) == (location.line, location.column)
 
 
 def _best(located: list[tuple[ClaimResult, list[tuple[int, int]]]], start: int, end: int) -> list[ClaimResult]:
@@ -89,9 +100,9 @@ def _best(located: list[tuple[ClaimResult, list[tuple[int, int]]]], start: int, 
 
 
 def score(report: GradeReport, sheet: Path, truth: dict) -> Score:
-    letters = "abcdefgh"
-    text = read_submission(sheet, letters).text
-    located = [(claim, _claim_spans(text, claim)) for claim in report.claims]
+    submission = read_submission(sheet, "abcdefgh")
+    text = submission.text
+    located = [(claim, _claim_spans(submission, claim)) for claim in report.claims]
     result = Score(truth.get("student", sheet.stem))
     for entry in truth.get("claim", []):
         spans = _spans(text, entry["written"])
@@ -100,10 +111,11 @@ def score(report: GradeReport, sheet: Path, truth: dict) -> Score:
         start, end = spans[0]
         overlapping = _best(located, start, end)
         verdicts = {claim.verdict for claim in overlapping}
+        touching = {claim.verdict for claim, claim_spans in located if any(a < end and start < b for a, b in claim_spans)}
         label = f"{entry['part']} {entry['written'][:70]!r}"
         if entry["truth"] == "wrong":
             result.wrong += 1
-            if "wrong" in verdicts:
+            if "wrong" in touching:
                 result.flagged += 1
             else:
                 result.missed.append(f"{label} -> {sorted(verdicts) or 'no claim'}")
