@@ -41,6 +41,7 @@ from symcheck.normalize import (
     Context,
     constant_difference,
     evaluate_derivatives,
+    helper_symbol,
     high_degree,
     normal_form,
     rational_zero,
@@ -86,6 +87,21 @@ def _tree_size(expr: sp.Basic, limit: int = MAX_TREE_SIZE + 1) -> int:
     return count
 
 
+def _floats(expr: sp.Basic) -> set[sp.Float]:
+    """The Floats in ``expr``, each shared subexpression visited once (a nested tree can be a small DAG)."""
+    found: set[sp.Float] = set()
+    seen: set[sp.Basic] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sp.Float):
+            found.add(node)
+        elif node.args and node not in seen:
+            seen.add(node)
+            stack.extend(node.args)
+    return found
+
+
 def _float_policy(left: sp.Basic, right: sp.Basic) -> tuple[sp.Basic, sp.Basic, Verdict | None, str]:
     """Floats: decided as IEEE doubles when both sides are numbers, read as decimals otherwise.
 
@@ -94,7 +110,7 @@ def _float_policy(left: sp.Basic, right: sp.Basic) -> tuple[sp.Basic, sp.Basic, 
     expression is a double computed step by step, as a calculator or Maxima would: ``4.52*10^2``
     is 452.00000000000006, not 452, while ``0.99999999`` and ``99999999/10^8`` are the same double.
     """
-    if not (left.has(sp.Float) or right.has(sp.Float)):
+    if not (_floats(left) or _floats(right)):
         return left, right, None, ""
     if not left.free_symbols and not right.free_symbols:
         from symcheck.mpeval import Undefined, Unsupported, evaluate
@@ -117,7 +133,7 @@ def _float_policy(left: sp.Basic, right: sp.Basic) -> tuple[sp.Basic, sp.Basic, 
     def decimal(node: sp.Float) -> sp.Rational:
         return sp.Rational(str(node))  # SymPy prints the shortest decimal that round-trips
 
-    replace_floats = {node: decimal(node) for node in left.atoms(sp.Float) | right.atoms(sp.Float)}
+    replace_floats = {node: decimal(node) for node in _floats(left) | _floats(right)}
     return left.xreplace(replace_floats), right.xreplace(replace_floats), None, " (floats read as decimals)"
 
 
@@ -161,9 +177,10 @@ def _unit_roots_as_cosines(expr: sp.Basic) -> sp.Basic:
     )
 
 
-def _constant_verdict(left: sp.Basic, right: sp.Basic, deadline: Deadline) -> Verdict | None:
+def _constant_verdict(left: sp.Basic, right: sp.Basic, deadline: Deadline, outcome: ProbeOutcome) -> Verdict | None:
     """Two numbers: different when a ball of their difference excludes 0 (rising precision), equal
-    when an exact argument shows it; otherwise None, or "probably equal" with how far they agree."""
+    when an exact argument (or simplify) shows it; otherwise None, or "probably equal" with how far
+    they agree. The quick checks come first, the long climb in precision last."""
     difference = left - right
     shown = constant_sign(difference, deadline, max_bits=4096)
     if shown is None:
@@ -172,6 +189,9 @@ def _constant_verdict(left: sp.Basic, right: sp.Basic, deadline: Deadline) -> Ve
         exact = _exact_constant(left, right, difference, deadline)
         if exact is not None:
             return exact
+        method = _simplify(difference, deadline.within(max(0.05, (deadline.remaining() or 10.0) / 2)), outcome)
+        if method is not None:
+            return Verdict(True, method, confidence=1.0)
         shown = constant_sign(difference, deadline)  # as far as the time allows
     if shown is not None and shown.nonzero:
         return Verdict(
@@ -202,7 +222,33 @@ def _exact_constant(left: sp.Basic, right: sp.Basic, difference: sp.Basic, deadl
                 "the same root of one minimal polynomial" if same else "different minimal polynomials",
                 confidence=1.0 if same else None,
             )
+    if _exponential_identity(difference):
+        return Verdict(True, "normal form", "a rational function of one exponential, identically 0", confidence=1.0)
     return arctangent_identity(difference, deadline)
+
+
+def _exponential_identity(difference: sp.Basic) -> bool:
+    """``tanh(1000) = 1 − 2/(e^{2000} + 1)``: exponentials of rational multiples of one number g, as
+    powers of a symbol T = e^g; a rational function of T that is identically 0 is 0 at T = e^g."""
+    rewritten = difference.rewrite(sp.exp)
+    exponentials = [node for node in rewritten.atoms(sp.exp) if node.args[0].is_Rational]
+    if not exponentials or any(
+        isinstance(node, sp.exp) and not node.args[0].is_Rational for node in rewritten.atoms(sp.exp)
+    ):
+        return False
+    arguments = [node.args[0] for node in exponentials]
+    step = arguments[0]
+    for argument in arguments[1:]:
+        step = sp.gcd(step, argument)
+    if step == 0:
+        return False
+    base = helper_symbol("exponential", positive=True)
+    substituted = rewritten.xreplace({node: base ** (node.args[0] / step) for node in exponentials})
+    if substituted.has(sp.exp) or any(
+        abs(node.args[1]) > 64 for node in substituted.atoms(sp.Pow) if node.args[1].is_Rational
+    ):
+        return False
+    return rational_zero(substituted)
 
 
 def _equations(
@@ -255,12 +301,6 @@ def equivalent(
     started = time.perf_counter()
     left = _as_sympy(a, "a")
     right = _as_sympy(b, "b")
-    from symcheck import matrices  # matrix and index-form claims (symcheck.matrices); imported on first use
-
-    if matrices.handles(left, right, assumptions):
-        verdict = matrices.equivalent_matrices(left, right, assumptions=assumptions, deadline=timeout)
-        if verdict.holds is not None or isinstance(left, sp.MatrixExpr) or isinstance(right, sp.MatrixExpr):
-            return replace(verdict, seconds=time.perf_counter() - started)
     if isinstance(left, (sp.MatrixBase,)) or isinstance(right, (sp.MatrixBase,)):
         return _matrices(left, right, assumptions, timeout, started)
     if _is_statement(left) or _is_statement(right):
@@ -408,16 +448,13 @@ def _ladder(
 
     if difference is None:
         difference = symbolic_left - symbolic_right
-    numbers = None
     if not difference.free_symbols:
-        numbers = _constant_verdict(symbolic_left, symbolic_right, deadline)
-        if numbers is not None and numbers.holds is not None:
+        numbers = _constant_verdict(symbolic_left, symbolic_right, deadline, outcome)
+        if numbers is not None:
             return numbers
     method = _simplify(difference, deadline, outcome)
     if method is not None:
         return Verdict(True, method, confidence=1.0)
-    if numbers is not None:
-        return numbers
     return _from_probing(outcome, probes)
 
 

@@ -377,7 +377,9 @@ def evaluate_with_range(
             raise Undefined(str(error)) from None
         needed = 0.0
         for node in evaluator.memo:
-            if node.is_Add:
+            if node.is_Rational:  # 1 + 10⁻⁴⁰ is one Rational: as many digits as it is written with
+                needed = max(needed, 0.30103 * max(abs(int(node.p)).bit_length(), int(node.q).bit_length()))
+            elif node.is_Add:
                 sizes = [abs(evaluator.memo[term]) for term in node.args if term in evaluator.memo]
                 sizes = [size for size in sizes if size != 0]
                 if len(sizes) > 1:
