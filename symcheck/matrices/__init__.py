@@ -102,16 +102,41 @@ def is_index_form(expr: Any) -> bool:
     Single sums are left to the scalar ladder of :func:`symcheck.equivalent`, which handles them
     (and Kronecker deltas, simplex labels, case splits) on its own.
     """
-    if not isinstance(expr, sp.Expr) or _is_matrix(expr) or expr.has(*_SPECIAL):
+    if not isinstance(expr, sp.Expr) or _is_matrix(expr):
         return False
-    if expr.has(sp.Trace):
-        return True  # tr(A) is the sum of A's diagonal
-    if not expr.has(sp.Sum):
+    found = _kinds(expr)
+    if found & {"special", "matrix"}:
         return False
-    return any(
-        isinstance(node, sp.Sum) and (len(node.limits) > 1 or node.function.has(sp.Sum))
-        for node in sp.preorder_traversal(expr)
-    )
+    return bool(found & {"trace", "nested"})  # tr(A) is the sum of A's diagonal
+
+
+def _kinds(expr: sp.Basic) -> set[str]:
+    """What an expression holds ("special", "matrix", "trace", "sum", "nested"), each distinct
+    subexpression visited once (a large expression often shares its subtrees: SymPy's ``has``
+    would walk them again at every occurrence)."""
+    found: set[str] = set()
+    seen: set[sp.Basic] = set()
+    stack = [(expr, False)]
+    while stack:
+        node, inside_sum = stack.pop()
+        if (node, inside_sum) in seen or node.is_Atom:
+            continue
+        seen.add((node, inside_sum))
+        if isinstance(node, _SPECIAL):
+            found.add("special")
+        elif isinstance(node, sp.Trace):
+            found.add("trace")
+            continue
+        elif isinstance(node, MatrixElement):
+            continue  # X[i, j] of a MatrixSymbol: an entry, read as X_ij
+        elif isinstance(node, sp.MatrixExpr):
+            found.add("matrix")
+        elif isinstance(node, sp.Sum):
+            found.add("nested" if inside_sum or len(node.limits) > 1 else "sum")
+            stack.extend((argument, True) for argument in node.args)
+            continue
+        stack.extend((argument, inside_sum) for argument in node.args)
+    return found
 
 
 def handles(left: Any, right: Any, assumptions: Assumptions | None = None) -> bool:
@@ -178,8 +203,10 @@ def equivalent_matrices(
     deadline = _as_deadline(deadline)
     assumptions = assumptions or Assumptions()
     left, right = _as_sympy(left), _as_sympy(right)  # strings are refused before anything is tried
+    # index forms alone may still go to the scalar ladder after this: they take half the budget
+    budget = deadline.remaining() if _is_matrix(left) or _is_matrix(right) else deadline.share(0.5)
     try:
-        with time_limit(deadline.remaining()):
+        with time_limit(budget):
             verdict = _decide(left, right, assumptions, indices, seed)
     except BudgetExceeded:
         verdict = Verdict(None, "timeout", "matrix equivalence not decided in time")
