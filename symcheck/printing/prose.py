@@ -108,13 +108,19 @@ _ALIGNMENT = re.compile(r"(?<!\\)&|\\\\")
 def written_form(text: str) -> WrittenForm:
     """A formula (``$$…$$``, or LaTeX without words), or prose (words, ``$…$`` formulas)."""
     stripped = text.strip()
-    if stripped.startswith("$$") and stripped.endswith("$$") and len(stripped) > 4 and "$$" not in stripped[2:-2]:
-        return WrittenForm("math", latex=stripped[2:-2].strip())
+    if "$$" in stripped:  # formulas the sheet set apart: each one typeset, words between them as words
+        segments = [segment.strip() for segment in stripped.split("$$") if segment.strip()]
+        if all(not _is_prose(segment) and "$" not in segment for segment in segments):
+            return WrittenForm("math", latex=r" \qquad ".join(_unaligned(segment) for segment in segments))
+        return WrittenForm("prose", pieces=prose_pieces(stripped))
     if "$" in stripped or _is_prose(stripped):
         return WrittenForm("prose", pieces=prose_pieces(stripped))
-    if "\\begin" not in stripped:  # a row cut from an aligned block: its & and \\ align nothing here
-        stripped = " ".join(_ALIGNMENT.sub(" ", stripped).split())
-    return WrittenForm("math", latex=stripped)
+    return WrittenForm("math", latex=_unaligned(stripped))
+
+
+def _unaligned(latex: str) -> str:
+    """A row cut from an aligned block: its ``&`` and ``\\\\`` align nothing here."""
+    return latex if "\\begin" in latex else " ".join(_ALIGNMENT.sub(" ", latex).split())
 
 
 def _is_prose(text: str) -> bool:

@@ -48,7 +48,7 @@ _CLAIM_VERDICTS = {
     "wrong": Verdict("wrong", "✗", "bad"),
     "imprecise": Verdict("imprecise", "≈", "warn"),
     "undecided": Verdict("undecided", "?", "unknown"),
-    "not graded": Verdict("not graded", "–", "neutral"),
+    "not graded": Verdict("not graded", "·", "neutral"),
 }
 NOT_TYPESET = "This could not be typeset, so it is shown exactly as written."
 

@@ -295,14 +295,20 @@ def _parts_table(report: GradeReport) -> Table:
     for part in report.parts:
         order = list(report.summary)  # the report's order of verdicts: correct, wrong, ...
         ranked = sorted(part.counts, key=lambda item: order.index(item[0]) if item[0] in order else len(order))
-        counts = ", ".join(f"{count} {verdict}" for verdict, count in ranked if count)
+        badges: list[Inline] = []
+        for verdict, count in ranked:
+            if count:
+                shown = claim_verdict(verdict)
+                badges.extend(
+                    (Text(" ") if badges else Text(""), Verdict(f"{count} {shown.word}", shown.mark, shown.tone))
+                )
         rows.append(
             (
                 (Link(part.part, anchor("part", part.part)),)
                 if any(c.part.strip() == part.part for c in report.claims)
                 else (Text(part.part),),
                 (Text(f"{_points(part.points)}\u00a0of\u00a0{_points(part.max_points)}"),),
-                (Text(counts or part.status),),
+                joined(badges) or (Text(part.status),),
             )
         )
     return Table(("Part", "Points", "Claims"), tuple(rows))

@@ -386,7 +386,8 @@ class _LatexRenderer(DocumentRenderer):
         line = f"\\texttt{{{latex_text(block.name)}}}"
         if block.verdict is not None:
             line += f"\\quad {self.print(block.verdict)}"
-        heading = f"\\subsection*{{{self.inlines(block.heading)}}}\\hypertarget{{{block.anchor}}}{{}}"
+        # ragged: a heading's formula cannot be broken, and a justified line would push it into the margin
+        heading = f"\\subsection*{{\\raggedright {self.inlines(block.heading)}}}\\hypertarget{{{block.anchor}}}{{}}"
         return "\n".join([heading, line + "\n", *self.derivation_parts(block)])
 
 

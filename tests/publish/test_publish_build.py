@@ -284,7 +284,7 @@ def test_a_derivation_that_cannot_be_built_is_shown_as_such(
         registry._entries.pop("publish_tests.broken", None)  # the registry has no public removal
     assert "warning: the derivation publish_tests.broken is failed" in capsys.readouterr().err
     reference = (tmp_path / "library" / "reference.md").read_text(encoding="utf-8")
-    assert "**Could not be built: **ValueError: a typo in the builder" in reference
+    assert "**Could not be built:** ValueError: a typo in the builder" in reference
     report = json.loads((tmp_path / "library" / "report.json").read_text(encoding="utf-8"))
     assert report["derivations"][-1]["error"] == "ValueError: a typo in the builder"
 

@@ -300,7 +300,7 @@ def test_the_seed_sheet_pdf_shows_every_claim_with_its_verdict() -> None:
     text = subprocess.run(
         [pdftotext, str(OUTPUT / "solutions.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
-    marks = {"correct": "✓", "wrong": "✗", "imprecise": "≈", "undecided": "?"}
+    marks = {"correct": "✓", "wrong": "✗", "imprecise": "≈", "undecided": "?", "not graded": "·"}
     flat = " ".join(text.split())
     for claim in report["claims"]:
         assert f"Claim {claim['id']} {marks[claim['verdict']]} {claim['verdict']}" in flat, claim["id"]
@@ -312,6 +312,6 @@ def test_the_seed_sheet_html_renders_in_chromium(tmp_path: Path) -> None:
     report = _seed_report()
     image = screenshot(OUTPUT / "solutions.html", tmp_path / "seed.png", tmp_path)
     assert _ink(image).mean() > 0.01
-    tones = {"correct": "good", "wrong": "bad", "imprecise": "warn", "undecided": "unknown"}
+    tones = {"correct": "good", "wrong": "bad", "imprecise": "warn", "undecided": "unknown", "not graded": "neutral"}
     for verdict in {claim["verdict"] for claim in report["claims"]}:
         assert _pixels_near(image, TONE_COLOURS[tones[verdict]]) > 100, f"no {verdict} badge in the first screen"
