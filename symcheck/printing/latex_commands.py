@@ -64,7 +64,13 @@ _ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{([^{}]*)\}")
 
 
 def refused_command(latex_source: str) -> str | None:
-    """The first control word or environment of ``latex_source`` not on the lists, or None."""
+    """The first control word or environment of ``latex_source`` not on the lists, or None.
+
+    ``^^`` is refused too: TeX reads ``^^5c`` as a backslash wherever ``^`` is a superscript, so
+    ``\\text{^^5cinput{…}}`` would be ``\\input`` to pdflatex while no check sees a command.
+    """
+    if "^^" in latex_source:
+        return "^^"
     for token in _CONTROL.findall(latex_source):
         if token[1:].isalpha() and token not in LATEX_MATH_COMMANDS:
             return token
