@@ -1,25 +1,32 @@
 """``equivalent(a, b)``: are two expressions equal, and how do we know?
 
-The strategy is a ladder from cheap and certain to expensive and probabilistic; the first rung
-that decides wins, and the verdict names it:
+The strategy is a ladder from cheap and certain to expensive; the first rung that decides wins,
+and the verdict names it. Only a proof gives ``holds=True``:
 
 1. **structural**: the same tree once bound variables are named canonically.
 2. **normal form**: derivatives done, index conditions decided under ``1 <= k <= K``, finite sums
    made linear, deltas sifted, logs of positive quantities expanded, then rational-function
-   cancellation. This proves the softmax Jacobian for every K in tens of milliseconds.
-3. **probe (refute)**: exact random points at 30 digits (:mod:`symcheck.probe`); a confirmed
-   difference is a counterexample, so a false claim is rejected before any slow stage runs.
-4. **case split**: ``i = k`` / ``i ≠ k`` for Kronecker deltas, the sign of a real symbol for
-   ``Abs``/``Max``/Piecewise, each case normalised again.
-5. **simplify**: SymPy's ``simplify`` (and trigonometric/exponential rewrites) in a forked process
-   that is killed when the budget runs out (SymPy #26453, #19136).
-6. **constants**: a minimal polynomial proves algebraic identities between numbers exactly; other
-   constants are compared to 100 digits.
-7. **probe (accept)**: with no counterexample and enough admissible points, the identity is
-   accepted with a stated confidence below 1. Never a proof.
+   cancellation. This proves the softmax Jacobian for every K in tens of milliseconds. A difference
+   that reduces to a nonzero number is already a refutation.
+3. **probe (refute)**: exact points of the declared domains (:mod:`symcheck.probe`): breakpoints,
+   magnitudes over 18 orders, integers far beyond the instances; exact rationals, or as many digits
+   as the expressions span. A confirmed difference is a counterexample.
+4. **case split** (:mod:`symcheck.cases`): ``i = k`` / ``i ≠ k``, the intervals between breakpoints,
+   signs, the natural domain; each case normalised again.
+5. **polynomial identity in an integer parameter** (:mod:`symcheck.parameters`): degree ≤ d, zero at
+   d + 1 exact instances.
+6. **real parts of logarithms**: sides affine in logs, equal wherever real.
+7. **constants**: ball arithmetic at rising precision shows a difference nonzero
+   (:mod:`symcheck.balls`); minimal polynomials with isolated roots, Gaussian rationals for
+   arctangents and one exponential as a symbol show it zero.
+8. **simplify**: SymPy's ``simplify`` (and rewrites) in a forked process that is killed when the
+   budget runs out (SymPy #26453, #19136).
+9. **probing alone** proves nothing: with no counterexample and every planned point agreeing, the
+   verdict is ``holds=None`` with ``probable=True`` ("probably equal") and a stated confidence.
 
-A timeout, unsupported input or too few admissible points gives ``holds=None``: undecided, never
-True. Floats follow one stated policy (see :func:`_float_policy`).
+A timeout, unsupported input or too few admissible points gives ``holds=None``. A verdict that holds
+only where both sides are defined says where (:mod:`symcheck.domains`). Floats follow one stated
+policy (see :func:`_float_policy`).
 """
 
 from __future__ import annotations
@@ -301,13 +308,6 @@ def equivalent(
     started = time.perf_counter()
     left = _as_sympy(a, "a")
     right = _as_sympy(b, "b")
-    from symcheck import matrices  # matrix and index-form claims (symcheck.matrices); imported on first use
-
-    if matrices.handles(left, right, assumptions):
-        timeout = Deadline.of(timeout)  # one budget for this stage and the ladder after it
-        verdict = matrices.equivalent_matrices(left, right, assumptions=assumptions, deadline=timeout)
-        if verdict.holds is not None or isinstance(left, sp.MatrixExpr) or isinstance(right, sp.MatrixExpr):
-            return replace(verdict, seconds=time.perf_counter() - started)
     if isinstance(left, (sp.MatrixBase,)) or isinstance(right, (sp.MatrixBase,)):
         return _matrices(left, right, assumptions, timeout, started)
     if _is_statement(left) or _is_statement(right):

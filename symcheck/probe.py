@@ -226,9 +226,13 @@ class _Point:
         # bounds first (K), then index symbols within their ranges, then everything else
         bounds = [b for b in assumptions.symbolic_bounds if b in atoms or self._bound_needed(b, atoms, assumptions)]
         instances = list(assumptions.instances) or [3]
-        for bound in bounds:
+        for position, bound in enumerate(bounds):  # different sizes differ, so no transposition passes
             sizes = _WIDE_SIZES if wide else instances
-            value = sizes[(number // 3) % len(sizes)] if wide else instances[number % len(instances)]
+            value = (
+                sizes[(number // 3 + position) % len(sizes)]
+                if wide
+                else instances[(number + position) % len(instances)]
+            )
             self._set(bound, Fraction(value))
         index_symbols = [r.index for r in assumptions.indices if r.index in atoms]
         distinct = {frozenset(pair) for pair in assumptions.distinct}

@@ -106,3 +106,50 @@ def test_python_dash_m_and_the_console_script_agree() -> None:
         pytest.skip("the symcheck console script is not on PATH (package not installed in this environment)")
     listed = subprocess.run([script, "list"], capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0 and listed.stdout == run("list").stdout
+
+
+PROBED_FILE = '''
+import sympy as sp
+import symcheck
+from symcheck import Derivation, Step, assume
+
+p = sp.Symbol("p", positive=True)
+
+
+@symcheck.derivation("user.loggamma")
+def loggamma():
+    """log Γ two ways"""
+    return Derivation(
+        name="user.loggamma",
+        title="log Γ two ways",
+        steps=(
+            Step(sp.loggamma(p), "the log-gamma function", given=True),
+            Step(sp.log(sp.gamma(p)), "for p > 0 it is the logarithm of Γ(p)"),
+        ),
+        result=sp.Eq(sp.loggamma(p), sp.log(sp.gamma(p))),
+        assumptions=assume(positive=[p]),
+    )
+'''
+
+
+def test_a_step_only_probed_passes_but_not_strict(tmp_path: Path) -> None:
+    probed = tmp_path / "probed.py"
+    probed.write_text(PROBED_FILE, encoding="utf-8")
+    result = run("verify", str(probed))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "~ user.loggamma" in result.stdout and "probed" in result.stdout
+    assert "step 2: ~" in result.stdout and "probably equal" in result.stdout
+    assert "1 probed (not proved)" in result.stdout
+    strict = run("verify", str(probed), "--strict")
+    assert strict.returncode == 1
+    report = json.loads(run("verify", str(probed), "--json").stdout)
+    derivation = report["derivations"][0]
+    assert derivation["status"] == "probed" and derivation["general_sizes"] == []
+    assert derivation["steps"][1]["status"] == "probed" and derivation["steps"][1]["confidence"] < 1
+    assert report["summary"]["probed"] == 1
+
+
+def test_the_library_is_proved_under_strict() -> None:
+    result = run("verify", "softmax", "--strict", "--no-numeric")
+    assert result.returncode == 0, result.stdout
+    assert "[general K]" in result.stdout
