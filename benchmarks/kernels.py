@@ -585,8 +585,8 @@ def report(
             "call does; the hand-written kernel also allocates 2-4 temporaries, whose page faults cost more "
             'when other processes load the machine, so the column "vs fastest numpy" divides the median '
             "by the hand-written kernel's fastest repeat instead. The rows with soft labels are recorded, "
-            "not targeted: where ŷ_k - y_k (or σ(z) - y) cancels, the gradient's rows are evaluated again in "
-            "double-word arithmetic (see the accuracy table), which the working-precision peers do not do."
+            "not targeted: where ŷ_k - y_k cancels, cross_entropy_grad evaluates the row again in double-word "
+            "arithmetic (see the accuracy table), which the working-precision peers do not do."
         )
         lines.append("")
         peers_seen = [
@@ -614,8 +614,9 @@ def report(
         )
         lines.append("")
         lines.append(
-            "Targets: softmax <= 8 ulp; log_softmax, cross_entropy, bce_with_logits, and the gradients "
-            "cross_entropy_grad and bce_with_logits_grad (soft labels and mixed precisions included) <= 4 ulp; "
+            "Targets: softmax <= 8 ulp; log_softmax, cross_entropy, bce_with_logits, and cross_entropy_grad "
+            "(soft labels and mixed precisions included) <= 4 ulp; bce_with_logits_grad <= 4 ulp for hard labels "
+            "(with soft labels σ(z) - y cancels and it stays in working precision); "
             "no non-finite output for finite input."
         )
         lines.append("")

@@ -25,14 +25,16 @@ log-probability near 0 (a confident, correct prediction) accurate to the last bi
 collapsing to 0, and ``(e_k - y_k) - y_k R`` does the same for the gradient; no form takes the
 log of a probability, so there is no ``0·log 0``.
 
-With soft labels a gradient ``ŷ_k - y_k`` (or ``σ(z) - y``) cancels wherever the label is close
-to the prediction, and no working-precision evaluation avoids it: the rounding of ``ŷ_k`` alone
-is magnified by ``κ = ŷ_k / |ŷ_k - y_k|`` (hand-written NumPy is hundreds to thousands of ulp off on random
-soft labels). The gradients are therefore marked ``double_word``: the rows where the sum cancels
-are evaluated again in double-word arithmetic and rounded once, so that they are within an ulp
-of the exact value (at most ``1 + κ·2^-26`` ulp; for float32, float64 is the double word).
-One-hot labels never cancel and keep the working-precision result, bit for bit that of integer
-labels.
+With soft labels the gradient ``ŷ_k - y_k`` cancels wherever the label is close to the
+prediction, and no working-precision evaluation avoids it: the rounding of ``ŷ_k`` alone is
+magnified by ``κ = ŷ_k / |ŷ_k - y_k|`` (hand-written NumPy is hundreds to thousands of ulp off on
+random soft labels). ``cross_entropy_grad`` is therefore marked ``double_word``: the rows where
+the sum cancels are evaluated again in double-word arithmetic and rounded once, within an ulp of
+the exact value (at most ``1 + κ·2^-26`` ulp; for float32, float64 is the double word), at about
+three times the cost of hand-written NumPy for soft labels. One-hot labels never cancel and keep
+the working-precision result, bit for bit that of integer labels. ``bce_with_logits_grad`` with
+soft labels has the same cancellation in ``σ(z) - y`` but stays in working precision: every
+element of it would be refined, at about eight times the cost (``benchmarks/RESULTS.md``).
 
 Conventions, as in ``scipy.special``: the class axis is ``axis`` (default ``-1``); float32 and
 float64 are preserved (float16 is computed in float32 and rounded back; integers become float64;
@@ -407,7 +409,7 @@ SPECS: dict[str, sk.KernelSpec] = {
         _spec(
             "bce_with_logits_grad",
             (sk.Elementwise(zs, "logits"), sk.Elementwise(ys, "labels"), sk.Parameter(n, "divisor")),
-            (sk.Output("gradient", REWRITES["bce.gradient_stable"].stable / n, double_word=True),),
+            (sk.Output("gradient", REWRITES["bce.gradient_stable"].stable / n),),
             ("bce.gradient_stable",),
             derivative_of=("bce_with_logits", "logits"),
         ),

@@ -210,3 +210,24 @@ def test_weighted_terms_in_double_words() -> None:
     truth = [_mp(0.75) * mpmath.expm1(_mp(1e-9)), 0, _mp(0.25) * (mpmath.exp(_mp(0.5)) - 1)]
     for got, want in zip(value[0], truth, strict=True):
         assert got == float(want)
+
+
+def test_a_binary_gradient_in_double_words() -> None:
+    """The library's σ(z) - y form, marked double-word: Abs, Piecewise and comparisons in double words."""
+    rewrite = dk.REWRITES["bce.gradient_stable"]
+    output = sk.Output("gradient", rewrite.stable, double_word=True)
+    arguments = (sk.Elementwise(dk.zs, "logits"), sk.Elementwise(dk.ys, "labels"))
+    kernel = sk.build_kernel(sk.KernelSpec("bce_grad", arguments, (output,)), cache=False)
+    assert "_dd.compare('greater_equal'" in kernel._double_words[0].source
+    rng = np.random.default_rng(4)
+    logits = rng.normal(0.0, 3.0, size=400)
+    labels = rng.random(400)
+    labels[:2] = [float(mpmath.mpf(1) / (1 + mpmath.exp(-_mp(value)))) for value in logits[:2]]  # κ near 2^50
+    labels[2] = 1.0
+    (gradient,) = kernel(logits, labels)
+    high, low = exact.bce_with_logits_grad(logits, labels, "none")
+    kappa = np.abs(labels) / np.maximum(np.abs(high), np.finfo(np.float64).tiny)
+    assert np.all(ulp_error(gradient, high, low) <= 1 + kappa * 2.0**-26)
+    assert ulp_error(gradient[2:], high[2:], low[2:]).max() <= 1
+    working = dk.bce_with_logits_grad(logits, labels, reduction="none")  # the library's: working precision
+    assert ulp_error(working[3:], high[3:], low[3:]).max() > 4  # what the double words are for
