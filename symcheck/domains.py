@@ -29,40 +29,56 @@ def _proved(condition: sp.Basic) -> bool:
     return False
 
 
-def restrictions(expr: sp.Basic, real: bool = True) -> set[sp.Basic]:
-    """The conditions ``expr`` needs to be defined that its symbols' assumptions do not already give."""
+def restrictions(expr: sp.Basic, real: bool = True, proved: bool = True) -> set[sp.Basic]:
+    """The conditions ``expr`` needs to be defined (with ``proved``, only those its symbols' assumptions
+    do not already give)."""
     found: set[sp.Basic] = set()
     for node in sp.preorder_traversal(expr):
         condition: sp.Basic | None = None
         if node.is_Pow:
             base, exponent = node.args
             if exponent.is_negative:
-                condition = sp.Ne(sp.factor(base), 0, evaluate=False)
+                condition = sp.Ne(-base if base.could_extract_minus_sign() else base, 0, evaluate=False)
             elif real and exponent.is_Rational and not exponent.is_integer and int(exponent.q) % 2 == 0:
                 condition = sp.Ge(base, 0, evaluate=False)
         elif real and isinstance(node, sp.log) and len(node.args) == 1:
             condition = sp.Gt(node.args[0], 0, evaluate=False)
-        if condition is not None and node.free_symbols and not _proved(condition):
+        if condition is not None and node.free_symbols:
             found.add(condition)
+    if proved:
+        found = {condition for condition in found if not _proved(condition)}
     return found
 
 
+def _excluded_points(condition: sp.Basic) -> tuple[sp.Symbol, set[sp.Basic]] | None:
+    """``(x, {1, 2})`` for ``Ne(p(x), 0)`` with a polynomial p in one symbol (its real roots)."""
+    if not isinstance(condition, sp.Ne):
+        return None
+    expression = condition.lhs
+    symbols = list(expression.free_symbols)
+    if len(symbols) != 1 or not expression.is_polynomial(symbols[0]):
+        return None
+    try:
+        return symbols[0], set(sp.Poly(expression, symbols[0]).real_roots())
+    except (sp.PolynomialError, NotImplementedError):
+        return None
+
+
+def _split(conditions: set[sp.Basic]) -> tuple[dict[sp.Symbol, set[sp.Basic]], set[sp.Basic]]:
+    points: dict[sp.Symbol, set[sp.Basic]] = {}
+    others: set[sp.Basic] = set()
+    for condition in conditions:
+        excluded = _excluded_points(condition)
+        if excluded is None:
+            others.add(condition)
+        else:
+            points.setdefault(excluded[0], set()).update(excluded[1])
+    return points, others
+
+
 def _describe(condition: sp.Basic) -> str:
-    """``x ≠ 1`` for ``Ne((x − 1)(x + 1)... , 0)`` in one symbol, else the condition as written."""
     if isinstance(condition, sp.Ne):
-        expression = condition.lhs
-        symbols = list(expression.free_symbols)
-        if len(symbols) == 1 and expression.is_polynomial(symbols[0]):
-            try:
-                roots = sp.Poly(expression, symbols[0]).real_roots()
-            except (sp.PolynomialError, NotImplementedError):
-                roots = None
-            if roots is not None and roots:
-                values = ", ".join(sp.sstr(root) for root in dict.fromkeys(roots))
-                return f"{symbols[0]} ≠ {values}"
-            if roots is not None:
-                return ""  # never zero on the reals
-        return f"{sp.sstr(expression)} ≠ 0"
+        return f"{sp.sstr(sp.factor(condition.lhs))} ≠ 0"
     symbol = ">" if isinstance(condition, sp.Gt) else "≥"
     return f"{sp.sstr(condition.lhs)} {symbol} 0"
 
@@ -74,14 +90,23 @@ def domain_note(left: sp.Basic, right: sp.Basic) -> str:
     """
     real = not (left.has(sp.I) or right.has(sp.I))
     try:
-        first, second = restrictions(left, real), restrictions(right, real)
+        first = restrictions(left, real, proved=False)
+        second = restrictions(right, real, proved=False)
+        if first == second:
+            return ""
+        first_points, first_others = _split(first)
+        second_points, second_others = _split(second)
+        described = []
+        for symbol in sorted(set(first_points) | set(second_points), key=str):
+            excluded = first_points.get(symbol, set()) ^ second_points.get(symbol, set())
+            if excluded:
+                described.append(
+                    f"{symbol} ≠ " + ", ".join(sp.sstr(v) for v in sorted(excluded, key=sp.default_sort_key))
+                )
+        others = sorted((c for c in first_others ^ second_others if not _proved(c)), key=sp.default_sort_key)
+        described += [_describe(condition) for condition in others[:MAX_CONDITIONS]]
     except (TypeError, ValueError, sp.PolynomialError):
         return ""
-    differing = sorted(first ^ second, key=sp.default_sort_key)
-    if not differing:
-        return ""
-    described = [text for text in (_describe(condition) for condition in differing[:MAX_CONDITIONS]) if text]
     if not described:
         return ""
-    more = " …" if len(differing) > MAX_CONDITIONS else ""
-    return "where both sides are defined: for " + ", ".join(described) + more
+    return "where both sides are defined: for " + ", ".join(described)

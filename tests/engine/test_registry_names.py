@@ -21,15 +21,21 @@ def _mismatched() -> Derivation:
     )
 
 
-def test_a_name_mismatch_is_refused() -> None:
+@pytest.fixture
+def mismatched():  # type: ignore[no-untyped-def]
     registry.derivation("engine_tests.one")(_mismatched)
+    yield registry.get("engine_tests.one")
+    registry._entries.pop("engine_tests.one", None)  # the registry has no public removal; leave it as it was
+    registry._built.pop("engine_tests.one", None)
+
+
+def test_a_name_mismatch_is_refused(mismatched) -> None:
     with pytest.raises(SymcheckError, match=r"registered as 'engine_tests\.one' but builds.*engine_tests\.other"):
         registry.build("engine_tests.one")
 
 
-def test_a_name_mismatch_fails_verification_under_the_registered_name() -> None:
-    registry.derivation("engine_tests.one")(_mismatched)
-    report = verify_entries([registry.get("engine_tests.one")], numeric=False)
+def test_a_name_mismatch_fails_verification_under_the_registered_name(mismatched) -> None:
+    report = verify_entries([mismatched], numeric=False)
     assert [item.name for item in report.derivations] == ["engine_tests.one"]
     assert report.derivations[0].status == "failed" and "engine_tests.other" in report.derivations[0].error
 

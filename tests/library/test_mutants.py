@@ -155,3 +155,21 @@ def test_the_jacobian_rejects_each_mutation() -> None:
         report = verify(replace(derivation, steps=tuple(steps)), numeric=False)
         assert report.first_failure is not None and report.first_failure.index == 3, (kind, report.to_text(True))
         assert report.first_failure.counterexample is not None
+
+
+def test_the_ridge_mutant_of_issue_11_is_refused_not_probed() -> None:
+    """|S_xy|/(S_xx + λ)² ≤ |S_xy|/S_xx is false at S_xx = 1/4, λ = 1/10, S_xy = 1; it used to be
+    "verified at 24 random points (not a proof)"."""
+    derivation = registry.build("regularization.ridge_shrinkage")
+    step = derivation.steps[2]
+    lhs, rhs = step.statement.lhs, step.statement.rhs
+    numerator, denominator = sp.fraction(lhs)
+    mutant = sp.Le(numerator / denominator**2, rhs, evaluate=False)
+    named = {"S_xx": sp.Rational(1, 4), "lambda": sp.Rational(1, 10), "S_xy": sp.Integer(1)}
+    witness = {symbol: named[symbol.name] for symbol in mutant.free_symbols}
+    assert (mutant.lhs - mutant.rhs).subs(witness) > 0  # plain SymPy: the mutant fails at the witness
+    steps = list(derivation.steps)
+    steps[2] = replace(step, statement=mutant)
+    report = verify(replace(derivation, steps=tuple(steps)), numeric=False)
+    assert report.status == "failed" and report.first_failure.index == 2
+    assert report.first_failure.counterexample is not None
