@@ -37,7 +37,9 @@ def restrictions(expr: sp.Basic, real: bool = True, proved: bool = True) -> set[
         condition: sp.Basic | None = None
         if node.is_Pow:
             base, exponent = node.args
-            if exponent.is_negative:
+            if (exponent.is_Number and exponent < 0) or (
+                not exponent.is_Number and exponent.could_extract_minus_sign()
+            ):
                 condition = sp.Ne(-base if base.could_extract_minus_sign() else base, 0, evaluate=False)
             elif real and exponent.is_Rational and not exponent.is_integer and int(exponent.q) % 2 == 0:
                 condition = sp.Ge(base, 0, evaluate=False)
