@@ -47,6 +47,8 @@ def restrictions(expr: sp.Basic, real: bool = True, proved: bool = True) -> set[
             condition = sp.Gt(node.args[0], 0, evaluate=False)
         if condition is not None and node.free_symbols:
             found.add(condition)
+    free = expr.free_symbols
+    found = {condition for condition in found if condition.free_symbols <= free}  # not a summation index
     if proved:
         found = {condition for condition in found if not _proved(condition)}
     return found

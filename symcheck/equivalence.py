@@ -153,6 +153,7 @@ def _isolated_simplify(difference: sp.Basic) -> str | None:
         ("logarithm expansion", lambda e: sp.simplify(sp.expand_log(e))),
         ("logarithmic rewrite", lambda e: sp.simplify(e.rewrite(sp.log))),
         ("nested roots", lambda e: sp.simplify(sp.sqrtdenest(e))),
+        ("closed-form sums", lambda e: sp.simplify(e.doit()) if e.has(sp.Sum, sp.Product) else e),
     )
     for name, attempt in attempts:
         try:

@@ -383,7 +383,12 @@ def evaluate_with_range(
                 sizes = [abs(evaluator.memo[term]) for term in node.args if term in evaluator.memo]
                 sizes = [size for size in sizes if size != 0]
                 if len(sizes) > 1:
-                    needed = max(needed, float(mpmath.log10(max(sizes)) - mpmath.log10(min(sizes))))
+                    largest = mpmath.log10(max(sizes))
+                    needed = max(needed, float(largest - mpmath.log10(min(sizes))))
+                    # cancellation: cosh² x − sinh² x is 1 beside terms of size e^{2x}
+                    total = abs(evaluator.memo[node])
+                    lost = float(largest - mpmath.log10(total)) if total != 0 else float(dps)
+                    needed = max(needed, lost if lost > 1 else 0.0)
             elif isinstance(node, _SATURATING) and node.args[0] in evaluator.memo:
                 scale = float(abs(mpmath.re(evaluator.memo[node.args[0]])))
                 needed = max(needed, 0.87 * scale * (scale + 1 if isinstance(node, (sp.erf, sp.erfc)) else 1))

@@ -149,6 +149,19 @@ class _Sampler:
             return Domain.REAL
         return Domain.COMPLEX
 
+    def draw_for(self, atom: sp.Basic, special: bool, scale: float = 1.0, wide: bool = False) -> Fraction | complex:
+        """A value for a symbol: its declared domain, and SymPy's own integer sign assumptions within it."""
+        domain = self.domain(atom)
+        value = self.draw(domain, special, scale, wide)
+        if domain is Domain.INTEGER and self.assumptions.domain_of(atom) is None:
+            if atom.is_nonnegative:
+                return abs(value)  # 0, 1, 2, ...
+            if atom.is_negative:
+                return -abs(value) or Fraction(-1)
+            if atom.is_nonpositive:
+                return -abs(value)
+        return value
+
     def draw(self, domain: Domain, special: bool, scale: float = 1.0, wide: bool = False) -> Fraction | complex:
         rng = self.rng
         if domain is Domain.REAL or domain is Domain.NONZERO:
@@ -255,7 +268,7 @@ class _Point:
             self._set(index, Fraction(value))
         for atom in sorted(atoms - set(self.values), key=str):
             if isinstance(atom, sp.Symbol):
-                self._set(atom, sampler.draw(sampler.domain(atom), special, scale, wide))
+                self._set(atom, sampler.draw_for(atom, special, scale, wide))
         self.special = special
         self.scale = scale
         self.wide = wide
@@ -342,7 +355,7 @@ class _Point:
                 self.fractions[(atom.base, tuple(int(index) for index in atom.indices))] = value
             return _mp(value)
         if isinstance(atom, sp.Symbol):
-            value = self.sampler.draw(self.sampler.domain(atom), self.special, self.scale, self.wide)
+            value = self.sampler.draw_for(atom, self.special, self.scale, self.wide)
             self.shown[str(atom)] = _show(value)
             if isinstance(value, Fraction):
                 self.fractions[atom] = value
@@ -476,13 +489,15 @@ def _compare_numeric(
     try:
         left_value, right_value, needed = _evaluate_pair(left, right, point, dps, strict, ranges=True)
         precision = dps
-        if needed + 10 > dps:
-            # as many digits as the magnitudes inside the expressions span, and a margin
-            cap = MAX_DIGITS if 1e-3 <= point.scale <= 1e3 else MAX_DIGITS_SPREAD
-            if needed + dps > cap:
+        cap = MAX_DIGITS if 1e-3 <= point.scale <= 1e3 else MAX_DIGITS_SPREAD
+        while needed + 10 > precision:
+            # as many digits as the magnitudes (and cancellations) inside the expressions span, and a
+            # margin; measured again at the new precision, since a cancellation shows its depth only then
+            wanted = max(needed + dps, 2 * precision)
+            if wanted > cap:
                 return _Comparison("unresolved", digits=cap)  # more digits than this point may take
-            precision = needed + dps
-            left_value, right_value, _ = _evaluate_pair(left, right, point, precision, strict)
+            precision = wanted
+            left_value, right_value, needed = _evaluate_pair(left, right, point, precision, strict, ranges=True)
         if not complex_semantics and not (
             is_real_value(left_value, precision) and is_real_value(right_value, precision)
         ):

@@ -37,10 +37,11 @@ class Case:
 
 
 def all_cases() -> list[Case]:
-    from corpus import breakpoints, constants, domains, exact, integers, relations, tiny
+    from corpus import breakpoints, cancellation, constants, domains, exact, integers, relations, tiny
 
     return [
         *breakpoints.CASES,
+        *cancellation.CASES,
         *tiny.CASES,
         *exact.CASES,
         *constants.CASES,

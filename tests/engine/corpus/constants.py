@@ -94,5 +94,13 @@ CASES = [
         True,
         "Gauss's construction of the 17-gon",
     ),
+    Case(
+        K,
+        "atan x + atan(1/x) vs π/2 sign x",
+        sp.atan(x) + sp.atan(1 / x),
+        sp.pi / 2 * sp.sign(x),
+        True,
+        "d/dx = 0 on each half-line; the value at ±1 is ±π/2",
+    ),
     Case(K, "x + log 6 vs x + log 2 + log 3", x + sp.log(6), x + sp.log(2) + sp.log(3), True, "log of a product"),
 ]

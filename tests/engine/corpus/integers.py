@@ -188,6 +188,17 @@ CASES = [
         (K_, range(1, 12)),
     ),
     Case(
+        KIND,
+        "Σ 1/(j(j + 1)) vs 1 − 1/(K + 1)",
+        sp.Sum(1 / (j * (j + 1)), (j, 1, K_)),
+        1 - 1 / (K_ + 1),
+        True,
+        "telescoping: 1/(j(j + 1)) = 1/j − 1/(j + 1)",
+        {},
+        SIZES,
+        (K_, range(1, 12)),
+    ),
+    Case(
         KIND, "(−1)^{2n} vs 1", (-1) ** (2 * n), sp.Integer(1), True, "an even power of −1", {}, None, (n, range(-6, 7))
     ),
 ]
