@@ -7,7 +7,8 @@ is checked as ``symcheck verify`` checks that step (against the step it follows 
 substituted, the derivation's assumptions, the default budget).
 
 Whether a mutant is *really* false is decided without symcheck: plain SymPy evaluates the mutated
-claim at concrete sizes and random exact points, at points where the original claim holds. A
+claim at concrete sizes and random exact points, at points where the original claim holds, and at
+the counterexample symcheck gave (re-evaluated by SymPy alone, the original holding there too). A
 mutant never shown false there may still be true (a sign flip of a term that is 0, a swap of two
 indices the step is symmetric in): it is reported as such and not counted. No really-false mutant
 may be verified; the mutation score is the share of really-false mutants that are refused.
@@ -148,6 +149,15 @@ def _value(atom: sp.Basic, trial: int, domain: str) -> sp.Rational:
     return value if trial % 2 == 0 else -value
 
 
+def _substitute(expr: sp.Basic, values: dict) -> sp.Basic:
+    """``subs``, and the same values in a derivative's variables (``∂/∂z[k]`` at k = 2), which ``subs`` leaves."""
+    expr = expr.subs(values)
+    return expr.replace(
+        lambda node: isinstance(node, sp.Derivative),
+        lambda node: sp.Derivative(node.expr, *((v.xreplace(values), n) for v, n in node.variable_count)),
+    )
+
+
 def _concrete(expr: sp.Basic, derivation: object, assumptions: object, trial: int) -> complex | None:
     from symcheck.definitions import expand_definitions
 
@@ -157,7 +167,7 @@ def _concrete(expr: sp.Basic, derivation: object, assumptions: object, trial: in
         declared.index: 1 + (position * (trial % 2 == 0)) % 3 for position, declared in enumerate(assumptions.indices)
     }
     try:
-        expr = expr.subs(sizes).subs(indices).doit()
+        expr = _substitute(expr, {key: sp.Integer(value) for key, value in {**sizes, **indices}.items()}).doit()
     except Exception:  # a shape SymPy cannot instantiate, a recursion in doit: not evaluable here
         return None
     labels = {node.base.label for node in expr.atoms(sp.Indexed)}
@@ -200,6 +210,48 @@ def _claim_holds(
     if left is None or right is None:
         return None
     return abs(left - right) <= 1e-15 * max(1.0, abs(left), abs(right))
+
+
+def _at_point(expr: sp.Basic, derivation: object, point: tuple[tuple[str, str], ...]) -> complex | None:
+    """``expr`` at a counterexample's point (names → exact values), evaluated by plain SymPy."""
+    from fractions import Fraction
+
+    from symcheck.definitions import expand_definitions
+
+    def exact(text: str) -> sp.Rational:
+        fraction = Fraction(text)
+        return sp.Rational(fraction.numerator, fraction.denominator)
+
+    expr = expand_definitions(expr, derivation.definitions)
+    try:
+        scalars = {symbol: exact(text) for symbol in expr.free_symbols for name, text in point if str(symbol) == name}
+        expr = _substitute(expr, scalars).doit()
+        entries = {atom: exact(text) for atom in expr.atoms(sp.Indexed) for name, text in point if str(atom) == name}
+        return complex(sp.N(expr.xreplace(entries), 30))
+    except Exception:  # a name symcheck drew that this form does not have, a matrix: not evaluable
+        return None
+
+
+def holds_at(statement: object, reference: sp.Basic | None, derivation: object, point: tuple) -> bool | None:
+    """Whether a claim holds at a counterexample's point, by plain SymPy (None: cannot tell)."""
+    if isinstance(statement, sp.Rel) and not isinstance(statement, sp.Equality):
+        left, right = _at_point(statement.lhs, derivation, point), _at_point(statement.rhs, derivation, point)
+        if left is None or right is None or abs(left.imag) + abs(right.imag) > 1e-12:
+            return None
+        margin = left.real - right.real
+        if isinstance(statement, (sp.LessThan, sp.StrictLessThan)):
+            margin = -margin
+        tolerance = 1e-12 * max(1.0, abs(left), abs(right))
+        return (
+            margin > tolerance
+            if isinstance(statement, (sp.StrictLessThan, sp.StrictGreaterThan))
+            else (margin > -tolerance)
+        )
+    first, second = (statement.lhs, statement.rhs) if isinstance(statement, sp.Equality) else (statement, reference)
+    left, right = _at_point(first, derivation, point), _at_point(second, derivation, point)
+    if left is None or right is None:
+        return None
+    return abs(left - right) <= 1e-12 * max(1.0, abs(left), abs(right))
 
 
 def really_false(
@@ -271,6 +323,12 @@ def run(timeout: float, verbose: bool = False) -> list[Mutant]:
                 verdict = check_statement(
                     mutant, reference, assumptions=assumptions, definitions=derivation.definitions, timeout=timeout
                 )
+                if not false and verdict.counterexample is not None:
+                    # symcheck's own counterexample, re-checked by plain SymPy (the original must hold there)
+                    point = verdict.counterexample.point
+                    false = holds_at(step.statement, reference, derivation, point) is True and (
+                        holds_at(mutant, reference, derivation, point) is False
+                    )
                 result = Mutant(
                     entry.name, index + 1, kind, false, verdict.status, verdict.method, time.perf_counter() - started
                 )
