@@ -65,7 +65,7 @@ _SPECIAL_UNIT = [Fraction(1, 2), Fraction(1, 4), Fraction(3, 4), Fraction(1, 10)
 _SCALES = (1.0, 1.0, 1e3, 1.0, 1e-3, 6.0, 1e6, 1.0, 1e-6, 1.0, 1e9, 1e-9)
 """The scale of generic real draws, by point number: most near 1, others spread over 18 orders."""
 _WIDE_POSITIVE_INTEGERS = (7, 8, 10, 12, 17, 25, 50, 100, 1000)
-_WIDE_SIZES = (7, 9, 12, 20)
+_WIDE_SIZES = (7, 9, 12, 20, 31, 50)
 """Sizes such as K beyond the instances 2..6, so that a difference carrying ∏(K − m, m = 1..6) shows."""
 MAX_DIGITS = 20_000
 """The most digits a comparison at an ordinary point may raise its precision to."""
