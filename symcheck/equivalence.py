@@ -309,6 +309,13 @@ def equivalent(
     started = time.perf_counter()
     left = _as_sympy(a, "a")
     right = _as_sympy(b, "b")
+    from symcheck import matrices  # matrix and index-form claims (symcheck.matrices); imported on first use
+
+    if matrices.handles(left, right, assumptions):
+        timeout = Deadline.of(timeout)  # one budget for this stage and the ladder after it
+        verdict = matrices.equivalent_matrices(left, right, assumptions=assumptions, deadline=timeout)
+        if verdict.holds is not None or isinstance(left, sp.MatrixExpr) or isinstance(right, sp.MatrixExpr):
+            return replace(verdict, seconds=time.perf_counter() - started)
     if isinstance(left, (sp.MatrixBase,)) or isinstance(right, (sp.MatrixBase,)):
         return _matrices(left, right, assumptions, timeout, started)
     if _is_statement(left) or _is_statement(right):
