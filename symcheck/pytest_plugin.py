@@ -8,6 +8,11 @@ Installed with symcheck (``pytest11`` entry point ``symcheck``), it does nothing
 * ``symcheck_targets = softmax bce`` in the ``[pytest]`` ini section does the same from config;
 * the ``symcheck_verify`` fixture verifies a derivation object inside an ordinary test.
 
+A derivation whose steps are all proved passes; one that fails or is undecided fails the test. A step
+only *probed* (agreeing at every probe point, not proved) passes, as in ``symcheck verify``, unless
+``--symcheck-strict`` is given (or ``symcheck_strict = true`` in the ini file), as ``symcheck verify
+--strict`` fails on it.
+
 The plugin imports nothing heavy until one of these is used, so it costs other projects nothing.
 """
 
@@ -35,7 +40,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="verify these derivations (name, prefix, module or .py file); repeatable",
     )
     group.addoption("--symcheck-timeout", type=float, default=5.0, help="time budget of each check (5 s)")
+    group.addoption(
+        "--symcheck-strict",
+        action="store_true",
+        default=False,
+        help="fail a derivation with a step only probed (agreeing at every probe point) and not proved",
+    )
     parser.addini("symcheck_targets", "derivations to verify as test items", type="args", default=[])
+    parser.addini("symcheck_strict", "fail derivations that are only probed, not proved", type="bool", default=False)
+
+
+def _strict(config: pytest.Config) -> bool:
+    return bool(config.getoption("--symcheck-strict") or config.getini("symcheck_strict"))
+
+
+def passes(report: DerivationReport, *, strict: bool) -> bool:
+    """Verified passes; probed (not refuted, not proved) passes unless ``strict``; anything else fails."""
+    return report.status == "verified" or (report.status == "probed" and not strict)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,23 +74,29 @@ class DerivationFailed(Exception):
 class DerivationItem(pytest.Item):
     """One registered derivation, verified when the item runs."""
 
-    def __init__(self, *, entry: Entry, timeout: float, **kwargs: Any) -> None:
+    def __init__(self, *, entry: Entry, timeout: float, strict: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.entry = entry
         self.timeout = timeout
+        self.strict = strict
         self.add_marker("symcheck")
 
     def runtest(self) -> None:
         from symcheck.verify import verify_entries
 
         report = verify_entries([self.entry], timeout=self.timeout).derivations[0]
-        if report.status != "verified":
+        if not passes(report, strict=self.strict):
             raise DerivationFailed(report)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, DerivationFailed):
             status = excinfo.value.report.status
-            verb = "failed" if status == "failed" else f"is {status}"
+            if status == "failed":
+                verb = "failed"
+            elif status == "probed":
+                verb = "is only probed, not proved (--symcheck-strict)"
+            else:
+                verb = f"is {status}"
             return f"derivation {self.entry.name} {verb}:\n{excinfo.value}"
         return super().repr_failure(excinfo, style)
 
@@ -96,18 +123,28 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     except SymcheckError as error:
         raise pytest.UsageError(f"symcheck: {error}") from None
     timeout = config.getoption("--symcheck-timeout")
+    strict = _strict(config)
     for entry in entries:
-        items.append(DerivationItem.from_parent(session, name=f"symcheck::{entry.name}", entry=entry, timeout=timeout))
+        items.append(
+            DerivationItem.from_parent(
+                session, name=f"symcheck::{entry.name}", entry=entry, timeout=timeout, strict=strict
+            )
+        )
 
 
 @pytest.fixture
-def symcheck_verify() -> Callable[[Derivation], DerivationReport]:
-    """Verify a derivation object in a test; the test fails with the report if it does not hold."""
+def symcheck_verify(request: pytest.FixtureRequest) -> Callable[..., DerivationReport]:
+    """Verify a derivation object in a test; the test fails with the report if it does not hold.
+
+    A derivation only probed passes unless ``--symcheck-strict`` is given (or ``strict=True`` here).
+    """
     from symcheck.verify import verify
 
-    def check(derivation: Derivation, timeout: float = 5.0) -> DerivationReport:
+    default_strict = _strict(request.config)
+
+    def check(derivation: Derivation, timeout: float = 5.0, *, strict: bool | None = None) -> DerivationReport:
         report = verify(derivation, timeout=timeout)
-        if report.status != "verified":
+        if not passes(report, strict=default_strict if strict is None else strict):
             pytest.fail(report.to_text(verbose=True), pytrace=False)
         return report
 

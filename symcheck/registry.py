@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from symcheck.errors import SymcheckError
+from symcheck.errors import SourceError, SymcheckError
 
 if TYPE_CHECKING:
     from symcheck.model import Derivation
@@ -52,12 +52,18 @@ class Entry:
 
 @dataclass(frozen=True)
 class SheetEntry:
-    """A registered answer sheet and the key beside it, e.g. the seed sheet ``ml-theory``."""
+    """A registered homework: its key, its default sheet (if any) and its class of sample sheets (if any).
+
+    ``symcheck grade NAME`` with no submission grades ``sheet`` (the seed sheet of ``ml-theory``);
+    ``symcheck build`` writes the solution sheet of ``sheet`` and the class overview of ``class_folder``
+    (every submission in it, and ``sheet``) to ``output/NAME/``.
+    """
 
     name: str
     title: str
-    sheet: Path
+    sheet: Path | None
     key: Path
+    class_folder: Path | None = None
 
 
 _entries: dict[str, Entry] = {}
@@ -93,9 +99,18 @@ def derivation(name: str, *, title: str | None = None, topic: str | None = None)
     return register
 
 
-def register_sheet(name: str, *, title: str, sheet: Path, key: Path) -> None:
-    """Register an answer sheet and its key under ``name`` (as ``symcheck grade NAME`` knows it)."""
-    _sheets[name] = SheetEntry(name=name, title=title, sheet=Path(sheet), key=Path(key))
+def register_sheet(
+    name: str, *, title: str, key: Path, sheet: Path | None = None, class_folder: Path | None = None
+) -> None:
+    """Register a homework under ``name`` (as ``symcheck grade NAME`` knows it): its key, and optionally its
+    default sheet and the folder of sample sheets that ``symcheck build`` grades into a class overview."""
+    _sheets[name] = SheetEntry(
+        name=name,
+        title=title,
+        sheet=Path(sheet) if sheet is not None else None,
+        key=Path(key),
+        class_folder=Path(class_folder) if class_folder is not None else None,
+    )
 
 
 def load_entry_points() -> None:
@@ -170,7 +185,12 @@ def sheet(name: str) -> SheetEntry:
 
 
 def _import_file(path: Path) -> str:
-    """Import a user's ``.py`` file of derivations under a private module name and return that name."""
+    """Import a user's ``.py`` file of derivations under a private module name and return that name.
+
+    A file that does not import is the user's mistake, reported at its place in the file: a syntax
+    error at its line and column, an exception at the line of the file it was raised from (or that
+    called what raised it), as a :class:`~symcheck.errors.SourceError` without a traceback.
+    """
     module_name = f"symcheck_user_{abs(hash(path.resolve()))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
@@ -180,10 +200,34 @@ def _import_file(path: Path) -> str:
     try:
         spec.loader.exec_module(module)
     except SymcheckError:
+        sys.modules.pop(module_name, None)
         raise
     except SyntaxError as error:
-        raise SymcheckError(f"{path}:{error.lineno}:{error.offset}: {error.msg}") from None
+        sys.modules.pop(module_name, None)
+        raise SourceError(
+            error.msg, path=str(path), line=error.lineno, column=error.offset if error.lineno else None
+        ) from None
+    except Exception as error:
+        sys.modules.pop(module_name, None)
+        raise SourceError(
+            f"{type(error).__name__}: {error} (raised while importing the file)",
+            path=str(path),
+            line=_line_in(path, error),
+        ) from None
     return module_name
+
+
+def _line_in(path: Path, error: BaseException) -> int | None:
+    """The line of ``path`` that the traceback of ``error`` last passes through (None if it never does)."""
+    import traceback
+
+    target = path.resolve()
+    lines = [
+        frame.lineno
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename and Path(frame.filename).resolve() == target
+    ]
+    return lines[-1] if lines else None
 
 
 def resolve_targets(targets: list[str]) -> list[Entry]:

@@ -237,12 +237,18 @@ class DerivationReport(Displayable):
             if verbose or step is failure or step.status in ("undecided", "probed"):
                 # numbered from 1, as the published sheets number them
                 lines.append(f"    step {step.index + 1}: {_MARK[step.status]} {step.latex}  ({step.method})")
+                if step.compared_with and step.status not in ("verified", "given"):
+                    lines.append(f"      compared with: {step.compared_with}")  # the other side of the check
                 if step.counterexample is not None:
                     lines.append(f"      counterexample {step.counterexample}")
                 elif step.detail and step.status != "verified":
                     lines.append(f"      {step.detail}")
         if self.result is not None and (verbose or self.result.status != "verified"):
             lines.append(f"    result: {_MARK[self.result.status]} {self.result.latex}  ({self.result.method})")
+            if self.result.compared_with and self.result.status != "verified":
+                lines.append(f"      compared with: {self.result.compared_with}")
+            if self.result.counterexample is not None:
+                lines.append(f"      counterexample {self.result.counterexample}")
         for check in self.checks:
             if verbose or check.status != "verified":
                 error = "n/a" if check.max_error is None else f"{check.max_error:.2e}"

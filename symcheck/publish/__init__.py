@@ -6,7 +6,10 @@ writes, under ``output/``:
 * for a sheet, ``<name>/solutions.{tex,html,pdf,md}`` beside ``<name>/report.json`` (the grade
   report, plus the verification of every derivation the sheet shows);
 * for the derivation library, ``library/reference.{tex,html,pdf,md}`` beside
-  ``library/report.json`` (the verification report of every derivation).
+  ``library/report.json`` (the verification report of every derivation);
+* for a homework with a class of sample sheets, ``<name>/overview.{html,json}`` and
+  ``<name>/gradebook.csv`` (:mod:`symcheck.publish._class`, which also writes what
+  ``symcheck grade … --out DIR`` writes).
 
 ``symcheck build NAME ...`` builds only the sheets named; the name ``library`` stands for the
 library reference. Files are rewritten only when their bytes change, all at once, after every
@@ -30,8 +33,17 @@ The Jupyter displays of :class:`~symcheck.model.Derivation`, :class:`~symcheck.r
 
 from __future__ import annotations
 
-from symcheck.publish._build import build
+from symcheck.publish._build import BuildResult, build, build_result
 from symcheck.publish._jupyter import register_display
 from symcheck.publish._options import FORMATS, LIBRARY, PDF_ENGINES, BuildOptions
 
-__all__ = ["FORMATS", "LIBRARY", "PDF_ENGINES", "BuildOptions", "build", "register_display"]
+__all__ = [
+    "FORMATS",
+    "LIBRARY",
+    "PDF_ENGINES",
+    "BuildOptions",
+    "BuildResult",
+    "build",
+    "build_result",
+    "register_display",
+]

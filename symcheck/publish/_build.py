@@ -11,7 +11,10 @@ The stages, each announced on stderr (:mod:`symcheck.publish._progress`):
    (:mod:`symcheck.publish._compose`);
 4. render every requested format of every document into bytes: the text formats in a forked
    process while this one makes the PDFs (:mod:`symcheck.publish._rendering`);
-5. write everything all-or-nothing (:mod:`symcheck.publish._files`), or with ``check_only``
+5. grade each registered homework's class of sample sheets (its ``class`` folder and its default
+   sheet; :func:`~symcheck.grading.grade_class`, cached per sheet) into its class overview and
+   gradebook (:mod:`symcheck.publish._class`);
+6. write everything all-or-nothing (:mod:`symcheck.publish._files`), or with ``check_only``
    compare it with what is on disk.
 
 Nothing is written before every format of every document has rendered, so a failure anywhere
@@ -24,6 +27,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +43,7 @@ from symcheck.publish._verifying import look_up, verify_cached, verify_missing
 from symcheck.results import DerivationReport, VerifyReport
 from symcheck.sheet import GradeReport
 
-__all__ = ["build"]
+__all__ = ["BuildResult", "build", "build_result", "portable", "reproducible_json"]
 
 LIBRARY_TITLE = "The derivation library: reference"
 
@@ -62,7 +66,8 @@ def _reproducible(value: Any) -> Any:
     return value
 
 
-def _json(data: Any) -> bytes:
+def reproducible_json(data: Any) -> bytes:
+    """A report as a published JSON file: :func:`_reproducible`, indented, UTF-8, ending in a newline."""
     return (json.dumps(_reproducible(data), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -175,16 +180,107 @@ def _collect(options: BuildOptions, progress: Progress) -> dict[Path, bytes]:
             documents.append((directory / "solutions", compose_solutions(grade, derivations, reports)))
         if "json" in options.formats:
             shown_reports = [reports[name].as_dict() for name in shown_derivations(grade)]
-            files[directory / "report.json"] = _json({**grade.as_dict(), "derivations": shown_reports})
+            files[directory / "report.json"] = reproducible_json({**grade.as_dict(), "derivations": shown_reports})
     if library:
         directory = options.out / LIBRARY
         verify_report = VerifyReport(tuple(reports[entry.name] for entry in registry.entries()), 0.0)
         with progress.stage("composing the library reference"):
             documents.append((directory / "reference", compose_reference(verify_report, derivations, LIBRARY_TITLE)))
         if "json" in options.formats:
-            files[directory / "report.json"] = _json(verify_report.as_dict())
+            files[directory / "report.json"] = reproducible_json(verify_report.as_dict())
     files.update(render_documents(documents, options, progress))
+    files.update(_class_overviews(class_targets(sheet_names if wanted else None), options, progress))
     return files
+
+
+def class_targets(names: Sequence[str] | None) -> list[tuple[str, Path, list[Path]]]:
+    """(name, key, sheets) of each registered homework with a class (all of them when ``names`` is None):
+    the submissions of its class folder, and its default sheet if it has one."""
+    from symcheck import registry
+    from symcheck.grading import submissions_in
+
+    found = []
+    for entry in registry.sheets():
+        if names is not None and entry.name not in names:
+            continue
+        if entry.class_folder is None or not entry.class_folder.is_dir():
+            continue
+        sheets = submissions_in([entry.class_folder])
+        if entry.sheet is not None and entry.sheet.is_file() and entry.sheet not in sheets:
+            sheets.append(entry.sheet)
+        found.append((entry.name, entry.key, sheets))
+    return found
+
+
+def _class_overviews(
+    targets: Sequence[tuple[str, Path, list[Path]]], options: BuildOptions, progress: Progress
+) -> dict[Path, bytes]:
+    """Each homework's class graded (every sheet from the grade cache when unchanged) and its overview files."""
+    if not targets:
+        return {}
+    from symcheck.grading import grade_class, load_homework
+    from symcheck.publish._class import class_files
+
+    files: dict[Path, bytes] = {}
+    for name, key, sheets in targets:
+        homework = load_homework(key)
+        with progress.stage(f"grading the class of {name} ({len(sheets)} sheets)"):
+            report = grade_class(
+                homework, sheets, timeout=options.timeout, jobs=max(1, options.jobs), cache=options.cache
+            )
+        for sheet in report.sheets:
+            if sheet.report is None:
+                print(f"symcheck: warning: {name}: {sheet.student}: {sheet.status}", file=sys.stderr)
+        with progress.stage(f"composing the class overview of {name}"):
+            files.update(class_files(report, options.out / _safe_directory(name)))
+    return files
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build made: every file (relative to nothing: as the options named them), and which changed.
+
+    With ``check_only``, ``changed`` holds the stale files, and nothing was written.
+    """
+
+    files: tuple[Path, ...]
+    changed: tuple[Path, ...]
+    check_only: bool
+
+    @property
+    def status(self) -> int:
+        """The exit status: 0, or 1 when ``check_only`` found stale files."""
+        return 1 if self.check_only and self.changed else 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "check": self.check_only,
+            "files": [path.as_posix() for path in self.files],
+            "stale" if self.check_only else "changed": [path.as_posix() for path in self.changed],
+            "up_to_date": not self.changed if self.check_only else None,
+        }
+
+
+def build_result(options: BuildOptions) -> BuildResult:
+    """Run a build (see :func:`build`) and say what it made."""
+    options = options.validated()
+    progress = Progress(options.progress)
+    files = _collect(options, progress)
+    if options.check_only:
+        stale = stale_files(files)
+        if options.progress:
+            for path in stale:
+                print(f"stale: {path}", file=sys.stderr)
+        if stale:
+            message = f"symcheck: {len(stale)} of {len(files)} files are out of date; run `symcheck build`"
+            print(message, file=sys.stderr)
+        else:
+            progress.note(f"{len(files)} files are up to date")
+        return BuildResult(tuple(files), tuple(stale), True)
+    with progress.stage(f"writing {len(files)} files to {options.out}"):
+        changed = write_atomically(files)
+    progress.note(f"{len(changed)} of {len(files)} files changed")
+    return BuildResult(tuple(files), tuple(changed), False)
 
 
 def build(options: BuildOptions) -> int:
@@ -193,20 +289,4 @@ def build(options: BuildOptions) -> int:
     A user's mistake (an unknown sheet, a bad option, a malformed key) raises
     :class:`~symcheck.errors.SymcheckError`, which the CLI prints as one line; nothing is written.
     """
-    options = options.validated()
-    progress = Progress(options.progress)
-    files = _collect(options, progress)
-    if options.check_only:
-        stale = stale_files(files)
-        for path in stale:
-            print(f"stale: {path}", file=sys.stderr)
-        if stale:
-            message = f"symcheck: {len(stale)} of {len(files)} files are out of date; run `symcheck build`"
-            print(message, file=sys.stderr)
-            return 1
-        progress.note(f"{len(files)} files are up to date")
-        return 0
-    with progress.stage(f"writing {len(files)} files to {options.out}"):
-        changed = write_atomically(files)
-    progress.note(f"{len(changed)} of {len(files)} files changed")
-    return 0
+    return build_result(options).status

@@ -26,17 +26,22 @@ class SheetTarget:
 
 
 def sheet_targets(names: Sequence[str]) -> list[SheetTarget]:
-    """The sheets to build: those named (registered names or files), or every registered one."""
+    """The sheets to build: those named (registered names or files), or every registered one that has a
+    default sheet."""
     from symcheck import registry
 
     entries = {entry.name: entry for entry in registry.sheets()}
     if not names:
-        return [SheetTarget(entry.name, entry.sheet, entry.key) for entry in entries.values()]
-    registered = {entry.sheet.resolve(): entry.name for entry in entries.values()}
+        return [
+            SheetTarget(entry.name, entry.sheet, entry.key) for entry in entries.values() if entry.sheet is not None
+        ]
+    registered = {entry.sheet.resolve(): entry.name for entry in entries.values() if entry.sheet is not None}
     targets = []
     for name in names:
         if name in entries:  # the usual case, without importing grading (a tenth of a second) when it is cached
-            targets.append(SheetTarget(name, entries[name].sheet, entries[name].key))
+            sheet = entries[name].sheet
+            if sheet is not None:  # a homework without a default sheet has only its class overview
+                targets.append(SheetTarget(name, sheet, entries[name].key))
             continue
         from symcheck.grading import locate_homework
         from symcheck.grading._locate import default_sheet
