@@ -17,6 +17,13 @@ expressions rely on. :func:`build_kernel` then
    evaluated again in double-word arithmetic (:mod:`symcheck.kernels._dd`) and rounded once.
    :class:`Weighted` is a product with ``0·inf = 0``, for losses whose zero labels add nothing.
 
+A spec with :class:`Samples` is written over the rows of a batch, as a regression derivation
+states its results (``(1/n) Σ_i (Σ_l X[i, l]·w[l] − y[i])·X[i, j]``): its arguments add
+:class:`Shared` vectors (``w``) and :class:`SampleArray` per-row values (``y``), and each output is
+summed over the batch, block by block, as matrix products accumulated without rounding error
+across blocks (:mod:`symcheck.kernels._batch`). A :class:`Lifted` rewrite carries a scalar identity
+proved by the engine (``σ(t) − y`` without cancellation) into such a sum by congruence.
+
 The generated source never mentions a particular ``K``: one build serves every ``K``.
 
 >>> import numpy as np, sympy as sp
@@ -38,7 +45,7 @@ from symcheck.kernels._kernel import (
     clear_kernel_cache,
 )
 from symcheck.kernels._printer import ArrayPrinter, UnsupportedExpression, print_array
-from symcheck.kernels._rewrite import Rewrite, RewriteRefused, clear_verdict_cache, verify_rewrite
+from symcheck.kernels._rewrite import Lifted, Rewrite, RewriteRefused, clear_verdict_cache, verify_rewrite
 from symcheck.kernels._spec import (
     Argument,
     ClassArray,
@@ -48,6 +55,9 @@ from symcheck.kernels._spec import (
     Parameter,
     Pivot,
     RowIndex,
+    SampleArray,
+    Samples,
+    Shared,
 )
 
 __all__ = [
@@ -58,12 +68,16 @@ __all__ = [
     "Elementwise",
     "Kernel",
     "KernelSpec",
+    "Lifted",
     "Output",
     "Parameter",
     "Pivot",
     "Rewrite",
     "RewriteRefused",
     "RowIndex",
+    "SampleArray",
+    "Samples",
+    "Shared",
     "UnsupportedExpression",
     "VerifiedRewrite",
     "Weighted",

@@ -35,7 +35,7 @@ from sympy.printing.printer import Printer
 from symcheck.kernels._emit import CompiledProgram, compile_source
 from symcheck.kernels._lowering import _negated
 from symcheck.kernels._printer import ArrayPrinter, IndexBook, Slot, UnsupportedExpression, print_array
-from symcheck.kernels._spec import ClassArray, Elementwise, KernelSpec, Output, Parameter, Pivot
+from symcheck.kernels._spec import ClassArray, Elementwise, KernelSpec, Output, Parameter, Pivot, Shared, argument_key
 
 __all__ = ["EdgePlan", "argument_names", "compile_double_word", "compile_whole_array", "plan_edges"]
 
@@ -148,7 +148,7 @@ def cancelling_rows(measure: np.ndarray, excluded: np.ndarray) -> np.ndarray:
 def gather(spec: KernelSpec, arrays: list[Any], rows: np.ndarray) -> list[Any]:
     """The prepared arguments restricted to ``rows`` (parameters unchanged)."""
     pairs = zip(spec.arguments, arrays, strict=True)
-    return [value if isinstance(argument, Parameter) else value[rows] for argument, value in pairs]
+    return [value if isinstance(argument, Parameter | Shared) else value[rows] for argument, value in pairs]
 
 
 # -- whole-array programs ----------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def argument_names(spec: KernelSpec) -> tuple[list[str], str | None, str]:
     class_argument = None
     row_argument = None
     for argument in spec.arguments:
-        key = argument.base if isinstance(argument, ClassArray) else argument.symbol
+        key = argument_key(argument)
         names.append(book.names[key])
         if isinstance(argument, ClassArray) and class_argument is None:
             class_argument = book.names[key]
@@ -186,12 +186,16 @@ def _shaped(spec: KernelSpec, output: Output, variable: str, class_arrays: bool)
     scope.update({index: Slot(position) for position, index in enumerate(output.indices)})
     slots = max(book.slots_needed(output.expression, scope), 1 if class_arrays else 0)
     extra = ", ".join([":"] * (1 + len(output.indices)) + ["0"] * (slots - len(output.indices)))
-    shape = ", ".join(["N"] + ["K"] * len(output.indices))
-    return [
+    rows = "1" if spec.samples is not None else "N"  # a sum over the rows is one row
+    shape = ", ".join([rows] + ["K"] * len(output.indices))
+    lines = [
         f"    {variable} = numpy.asarray({variable})",
         f"    {variable} = numpy.broadcast_to({variable}.reshape("
         f"{variable}.shape + (1,) * ({slots + 1} - {variable}.ndim))[{extra}], ({shape},))",
     ]
+    if spec.samples is not None and output.indices:
+        lines.append(f"    {variable} = {variable}[0]")
+    return lines
 
 
 def compile_whole_array(spec: KernelSpec, complex_safe: bool) -> CompiledProgram:

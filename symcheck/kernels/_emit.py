@@ -21,7 +21,17 @@ import numpy as np
 
 from symcheck.kernels import _dd
 from symcheck.kernels._lowering import Layout, Lowered, Reg, Stmt
-from symcheck.kernels._runtime import class_sum, exp_shifted, plus_at, rest_of_exp, sum_except, take
+from symcheck.kernels._runtime import (
+    accumulate,
+    class_sum,
+    exp_shifted,
+    finish_sum,
+    plus_at,
+    rest_of_exp,
+    row_dot,
+    sum_except,
+    take,
+)
 
 __all__ = ["BLOCK_ELEMENTS", "CompiledProgram", "compile_source", "emit", "rows_per_block"]
 
@@ -35,10 +45,15 @@ _DTYPES = {"float": "dtype", "bool": "np.bool_", "intp": "np.intp", "uint8": "np
 _counter = count()
 
 
-def rows_per_block(rows: int, width: int, transposed: bool = False) -> int:
-    """How many rows a block holds: about ``BLOCK_ELEMENTS`` elements per buffer, at least one row."""
+GRAM_ROWS = 256
+"""At least this many rows per block when a block's rows are summed into a ``K x K`` matrix: the
+matrix product then outweighs adding its ``K²`` partial sums to the accumulator."""
+
+
+def rows_per_block(rows: int, width: int, transposed: bool = False, least: int = 1) -> int:
+    """How many rows a block holds: about ``BLOCK_ELEMENTS`` elements per buffer, at least ``least``."""
     elements = TRANSPOSED_BLOCK_ELEMENTS if transposed else BLOCK_ELEMENTS
-    return max(1, min(rows, elements // max(width, 1)))
+    return max(1, min(rows, max(least, elements // max(width, 1))))
 
 
 @dataclass(frozen=True)
@@ -96,7 +111,9 @@ class _Allocation:
                 self.output_names[reg_id] = name
         for position, statement in enumerate(body):
             target = statement.target
-            if statement.fresh:
+            if statement.effect:
+                self.buffer[id(target)] = "None"
+            elif statement.fresh:
                 self.buffer[id(target)] = target.name
                 self.fresh_names.add(target.name)
             elif id(target) in direct:
@@ -156,6 +173,8 @@ def _statement_line(statement: Stmt, allocation: _Allocation, prologue: bool) ->
     target = statement.target
     if prologue:
         return f"{target.name} = " + statement.template.format(*texts, out="None")
+    if statement.effect:
+        return statement.template.format(*texts)
     if statement.fresh:
         return f"{target.name} = " + statement.template.format(*texts)
     return statement.template.format(*texts, out=allocation.buffer[id(target)])
@@ -186,9 +205,22 @@ def emit(
     add(f"    N = {row_argument}.shape[0]")
     add(f"    K = {class_argument}.shape[1]" if class_argument else "    K = 1")
     add(f"    dtype = {outputs[0]}.dtype" if outputs else "    dtype = np.float64")
+    finish = [
+        f"_finish_sum(acc_{a.number}, low_{a.number}, {a.numerator}, {a.denominator}, {outputs[a.number]})"
+        for a in program.accumulations
+    ]
+    for accumulation in program.accumulations:
+        shape = ", ".join(["K"] * accumulation.rank) or "1"
+        add(f"    acc_{accumulation.number} = np.zeros(({shape},), dtype=np.float64)")
+        add(f"    low_{accumulation.number} = np.zeros(({shape},), dtype=np.float64)")
     add("    if N == 0:")
+    lines.extend(f"        {line}" for line in finish)
     add("        return")
-    add(f"    B = _rows_per_block(N, K ** {layout.slots}, {layout.transposed})")
+    if program.accumulations:  # only the class axis of the inputs is materialised per row
+        least = GRAM_ROWS if any(a.rank == 2 for a in program.accumulations) else 1
+        add(f"    B = _rows_per_block(N, K, False, {least})")
+    else:
+        add(f"    B = _rows_per_block(N, K ** {layout.slots}, {layout.transposed})")
     for statement in program.statements:
         if statement.prologue:
             add("    " + _statement_line(statement, allocation, prologue=True))
@@ -210,7 +242,7 @@ def emit(
         if not statement.prologue:
             add("        " + _statement_line(statement, allocation, prologue=False))
     for number, (_output, reg, slots) in enumerate(program.outputs):
-        if id(reg) in allocation.output_names:
+        if id(reg) in allocation.output_names or reg.kind == "accumulator":
             continue
         if reg.kind == "scalar":
             add(f"        {outputs[number]}[start:stop] = {allocation.text(reg)}")
@@ -219,6 +251,7 @@ def emit(
         if layout.transposed:
             value = f"np.moveaxis({value}, -1, 0)"
         add(f"        np.copyto({outputs[number]}[start:stop], {value})")
+    lines.extend(f"    {line}" for line in finish)
     return "\n".join(lines) + "\n"
 
 
@@ -234,6 +267,9 @@ def compile_source(source: str, name: str, label: str) -> CompiledProgram:
         "np": np,
         "numpy": np,
         "_rows_per_block": rows_per_block,
+        "_accumulate": accumulate,
+        "_finish_sum": finish_sum,
+        "_row_dot": row_dot,
         "_class_sum": class_sum,
         "_exp_shifted": exp_shifted,
         "_plus_at": plus_at,

@@ -6,13 +6,17 @@ label 0 adds nothing to a cross-entropy, even when its logit is ``-inf`` (a mask
 numbers it *is* ``w·x``, so the prover sees the product (as it sees ``log(1 + x)`` for ``log1p``)
 and a rewrite proved with it says nothing new; only the generated code differs, in the one place
 where IEEE arithmetic would write NaN.
+
+:class:`RowSum` is ``Σ_i f`` over the rows of the batch: the generator's name for a derivation's
+``Sum(f, (i, 1, n))`` over its sample index once ``f`` is written for one row (see
+:mod:`symcheck.kernels._samples`). It never reaches the prover.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["Weighted"]
+__all__ = ["RowSum", "Weighted"]
 
 
 class Weighted(sp.Function):
@@ -30,3 +34,9 @@ class Weighted(sp.Function):
 
     def _eval_rewrite_as_Mul(self, weight: sp.Expr, value: sp.Expr, **_hints: object) -> sp.Expr:
         return weight * value
+
+
+class RowSum(sp.Function):
+    """``Σ_rows f``: its argument, written for one row, summed over every row of the batch."""
+
+    nargs = 1

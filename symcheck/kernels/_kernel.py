@@ -30,9 +30,11 @@ from symcheck.kernels._edges import (
     plan_edges,
 )
 from symcheck.kernels._emit import CompiledProgram, compile_source, emit, rows_per_block
-from symcheck.kernels._lowering import Layout, lower, slots_needed
+from symcheck.kernels._lowering import Layout, lower
+from symcheck.kernels._printer import slots_needed
 from symcheck.kernels._rewrite import Rewrite, verify_rewrite
-from symcheck.kernels._spec import ClassArray, Elementwise, KernelSpec, Parameter, RowIndex
+from symcheck.kernels._samples import row_form
+from symcheck.kernels._spec import ClassArray, Elementwise, KernelSpec, Parameter, RowIndex, SampleArray, Shared
 from symcheck.results import Verdict
 
 __all__ = ["TRANSPOSE_MAX_CLASSES", "Kernel", "VerifiedRewrite", "build_kernel", "clear_kernel_cache"]
@@ -55,7 +57,10 @@ class Kernel:
     Arguments are passed positionally in the order of ``spec.arguments``: class arrays of shape
     ``(..., K)`` (all the same shape), row indices of shape ``(...)`` holding positions ``0..K-1``,
     elementwise arrays (all the same shape) and Python numbers for parameters. The result is a
-    tuple with one array per output, of shape ``(...)``, ``(..., K)`` or ``(..., K, K)``.
+    tuple with one array per output, of shape ``(...)``, ``(..., K)`` or ``(..., K, K)``. In a spec
+    over the samples, sample arrays have the batch shape of the class arrays, shared vectors the
+    shape ``(K,)``, and every output is summed over the batch: ``()``, ``(K,)`` or ``(K, K)``; real
+    inputs are then computed in float64 at least (float32 results are rounded once at the end).
 
     Real inputs are computed in the NumPy promotion of the floating inputs (integers count as
     float64; float16 is computed in float32 and rounded back). Complex inputs, which only the
@@ -73,8 +78,10 @@ class Kernel:
         edges: EdgePlan | None = None,
     ) -> None:
         self.spec = spec
+        self._row = row_form(spec)
+        """The spec the programs are generated from (``spec`` itself unless it is over the samples)."""
         self._programs = programs
-        self._edges = edges or EdgePlan(spec)
+        self._edges = edges or EdgePlan(self._row)
         self._double_words: dict[int, CompiledProgram] = {}
         self._boundary: CompiledProgram | None = None
         self.rewrites = rewrites
@@ -109,7 +116,7 @@ class Kernel:
         if prepared.complex:
             results = self._reference(True).function(*prepared.arrays)
             return tuple(
-                _finish(result, prepared, len(output.indices))
+                _finish(result, prepared, len(output.indices), self._summed)
                 for result, output in zip(results, self.spec.outputs, strict=True)
             )
         chosen = layout or self.layout_for(prepared.classes)
@@ -124,14 +131,20 @@ class Kernel:
         if not self._edges.trivial:
             self._settle_edges(prepared, outputs)
         return tuple(
-            _finish(result, prepared, len(output.indices))
+            _finish(result, prepared, len(output.indices), self._summed)
             for result, output in zip(outputs, self.spec.outputs, strict=False)
         )
+
+    @property
+    def _summed(self) -> bool:
+        """Every output is one value for the whole batch (a spec over the samples)."""
+        return self.spec.samples is not None
 
     def _run(self, layout: str, arrays: list[Any], rows: int, classes: int, dtype: np.dtype) -> list[np.ndarray]:
         """The blocked program on prepared arrays: the spec's outputs, then the hidden ones."""
         outputs = [
-            np.empty((rows, *([classes] * len(output.indices))), dtype=dtype) for output in self._edges.program.outputs
+            np.empty((*(() if self._summed else (rows,)), *([classes] * len(output.indices))) or (1,), dtype=dtype)
+            for output in self._edges.program.outputs
         ]
         with np.errstate(all="ignore"):  # overflow to inf / underflow to 0 are the intended results
             self._programs[layout].function(*arrays, *outputs)
@@ -141,7 +154,7 @@ class Kernel:
     def _settle_edges(self, prepared: _Prepared, outputs: list[np.ndarray]) -> None:
         edges = self._edges
         boundary = (
-            boundary_rows(edges, self.spec, prepared.arrays, outputs)
+            boundary_rows(edges, self._row, prepared.arrays, outputs)
             if edges.boundary is not None
             else np.zeros(0, dtype=np.intp)
         )
@@ -151,7 +164,7 @@ class Kernel:
             block = max(1, rows_per_block(rows.size, width) // 2)  # ~16K elements: dozens of temporaries each
             for start in range(0, rows.size, block):  # blocks of rows: the temporaries stay in cache
                 part = rows[start : start + block]
-                refined = self._double_word(number, gather(self.spec, prepared.arrays, part), prepared)
+                refined = self._double_word(number, gather(self._row, prepared.arrays, part), prepared)
                 if refined is None:
                     break
                 outputs[number][part] = refined
@@ -160,7 +173,7 @@ class Kernel:
                 if self._boundary is None:
                     self._boundary = compile_whole_array(edges.boundary, False)
             with np.errstate(all="ignore"):
-                values = self._boundary.function(*gather(self.spec, prepared.arrays, boundary))
+                values = self._boundary.function(*gather(self._row, prepared.arrays, boundary))
             for number, value in zip(edges.boundary_outputs, values, strict=True):
                 outputs[number][boundary] = value
 
@@ -189,7 +202,7 @@ class Kernel:
         with np.errstate(all="ignore"):
             results = self._reference(prepared.complex).function(*prepared.arrays)
         return tuple(
-            _finish(np.asarray(result, dtype=prepared.work), prepared, len(output.indices))
+            _finish(np.asarray(result, dtype=prepared.work), prepared, len(output.indices), self._summed)
             for result, output in zip(results, self.spec.outputs, strict=True)
         )
 
@@ -199,7 +212,7 @@ class Kernel:
     def _reference(self, complex_safe: bool) -> CompiledProgram:
         with self._lock:
             if complex_safe not in self._references:
-                self._references[complex_safe] = compile_whole_array(self.spec, complex_safe)
+                self._references[complex_safe] = compile_whole_array(self._row, complex_safe)
             return self._references[complex_safe]
 
 
@@ -245,13 +258,24 @@ def _prepare(spec: KernelSpec, values: tuple[Any, ...]) -> _Prepared:
                     f"{argument.name} must have the shape of {first_class}, {(*batch, classes)}; found {array.shape}"
                 )
             arrays[argument.name] = array
-        elif isinstance(argument, Elementwise):
+        elif isinstance(argument, Elementwise | SampleArray):
             array = _floating(value, argument.name)
-            if first_elementwise is None:
+            if first_elementwise is None and first_class is None:
                 first_elementwise, batch = argument.name, array.shape
             elif array.shape != batch:
                 raise ValueError(
-                    f"{argument.name} must have the shape of {first_elementwise}, {batch}; found {array.shape}"
+                    f"{argument.name} must have the shape of {first_elementwise or first_class} without its "
+                    f"class axis, {batch}; found {array.shape}"
+                    if first_class and not first_elementwise
+                    else f"{argument.name} must have the shape of {first_elementwise}, {batch}; found {array.shape}"
+                )
+            arrays[argument.name] = array
+    for argument, value in zip(spec.arguments, values, strict=True):
+        if isinstance(argument, Shared):
+            array = _floating(value, argument.name)
+            if array.shape != (classes,):
+                raise ValueError(
+                    f"{argument.name} must have shape ({classes},), one entry per class; found {array.shape}"
                 )
             arrays[argument.name] = array
     if batch is None:
@@ -262,13 +286,17 @@ def _prepare(spec: KernelSpec, values: tuple[Any, ...]) -> _Prepared:
     if common.kind in "biu":
         common = np.dtype(np.float64)
     work = np.dtype(np.float32) if common == np.float16 else common
+    if spec.samples is not None and work.kind == "f" and work.itemsize < 8:
+        work = np.dtype(np.float64)  # a sum over the rows in float64, rounded once to the result's dtype
     rows = int(np.prod(batch, dtype=np.int64))
     prepared: list[Any] = []
     for argument, value in zip(spec.arguments, values, strict=True):
         if isinstance(argument, ClassArray):
             prepared.append(np.ascontiguousarray(arrays[argument.name].reshape(rows, classes), dtype=work))
-        elif isinstance(argument, Elementwise):
+        elif isinstance(argument, Elementwise | SampleArray):
             prepared.append(np.ascontiguousarray(arrays[argument.name].reshape(rows), dtype=work))
+        elif isinstance(argument, Shared):
+            prepared.append(np.ascontiguousarray(arrays[argument.name], dtype=work))
         elif isinstance(argument, RowIndex):
             prepared.append(_positions(argument.name, value, batch, classes))
         elif isinstance(argument, Parameter):
@@ -300,8 +328,8 @@ def _parameter(name: str, value: Any) -> float:
     return float(value)
 
 
-def _finish(result: np.ndarray, prepared: _Prepared, rank: int) -> np.ndarray:
-    shaped = result.reshape((*prepared.batch, *([prepared.classes] * rank)))
+def _finish(result: np.ndarray, prepared: _Prepared, rank: int, summed: bool = False) -> np.ndarray:
+    shaped = result.reshape((*(() if summed else prepared.batch), *([prepared.classes] * rank)))
     if not prepared.complex and shaped.dtype != prepared.result:
         shaped = shaped.astype(prepared.result)
     return shaped
@@ -334,15 +362,16 @@ def build_kernel(spec: KernelSpec, *, cache: bool = True) -> Kernel:
     started = time.perf_counter()
     verified = tuple(VerifiedRewrite(rewrite, verify_rewrite(rewrite)) for rewrite in spec.rewrites)
     proved = time.perf_counter()
-    edges = plan_edges(spec)
+    row = row_form(spec)
+    edges = plan_edges(row)
     program = edges.program
     slots = slots_needed(program)
     programs = {"rows": _generate(program, Layout(transposed=False, slots=slots), "kernel_rows")}
-    if any(isinstance(argument, ClassArray) for argument in spec.arguments):
+    if spec.samples is None and any(isinstance(argument, ClassArray) for argument in spec.arguments):
         programs["columns"] = _generate(program, Layout(transposed=True, slots=slots), "kernel_columns")
     kernel = Kernel(spec, programs, verified, time.perf_counter() - proved, proved - started, edges)
     for number, _measure in edges.cancellations:  # compiled now, so an unsupported form is refused at build
-        kernel._double_words[number] = compile_double_word(spec, spec.outputs[number])
+        kernel._double_words[number] = compile_double_word(row, row.outputs[number])
     kernel.build_seconds = time.perf_counter() - proved
     if cache:
         with _kernels_lock:

@@ -39,8 +39,9 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.printer import Printer
 
+from symcheck.kernels._batch import Accumulation, lower_batch, shared_dot
 from symcheck.kernels._printer import IndexBook, Meaning, Scope, Slot, UnsupportedExpression
-from symcheck.kernels._spec import ClassArray, KernelSpec, Pivot, RowIndex
+from symcheck.kernels._spec import ClassArray, KernelSpec, Pivot, RowIndex, argument_key
 
 __all__ = ["Layout", "Lowered", "Reg", "Stmt", "lower"]
 
@@ -96,6 +97,8 @@ class Stmt:
     """Computed once before the block loop (a constant such as ``arange(K)``)."""
     scratch: tuple[Reg, ...] = ()
     """Registers the operation overwrites freely; they get buffers that are free at this point."""
+    effect: bool = False
+    """The operation returns nothing (it adds to an accumulator); the target is a placeholder."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,8 @@ class Lowered:
     statements: list[Stmt] = field(default_factory=list)
     outputs: list[tuple[str, Reg, tuple[int, ...]]] = field(default_factory=list)
     inputs: dict[str, Reg] = field(default_factory=dict)
+    accumulations: list[Accumulation] = field(default_factory=list)
+    """Outputs summed over the rows (:mod:`symcheck.kernels._batch`), written after the last block."""
 
 
 def _negated(term: sp.Expr) -> sp.Expr | None:
@@ -208,6 +213,13 @@ class _Lowering(Printer):
 
     def _scalar(self, text: str) -> Reg:
         return self._new("scalar", frozenset(), rowwise=False, text=text)
+
+    def _effect(self, template: str, args: tuple[Reg, ...], target: Reg) -> None:
+        self.program.statements.append(Stmt(target, template, args, inplace=False, effect=True))
+
+    def _shared_input(self, base: sp.IndexedBase) -> Reg:
+        """A shared vector ``(K,)`` as the caller passed it (the same for every block)."""
+        return self._new("float", frozenset({0}), rowwise=False, text=self.book.names[base])
 
     def _ufunc(self, name: str, *args: Reg, kind: str = "float") -> Reg:
         placeholders = ", ".join(f"{{{position}}}" for position in range(len(args)))
@@ -291,6 +303,8 @@ class _Lowering(Printer):
             return self._scalar(book.names[expr])
         if expr == book.bound:
             return self._scalar("K")
+        if expr == book.count:
+            return self._scalar("N")
         if expr in book.elementwise:
             return self.program.inputs[book.names[expr]]
         meaning = self.scope.get(expr)
@@ -393,6 +407,10 @@ class _Lowering(Printer):
         book = self.book
         (index,) = expr.indices
         meaning = book.meaning(index, self.scope)
+        if expr.base in book.shared and isinstance(meaning, Slot):
+            shape = self.layout.constant_shape(frozenset({0}))
+            vector = self._view(self._shared_input(expr.base), "{0}.reshape" + shape, frozenset({0}))
+            return self._move(vector, 0, meaning.number)
         if expr.base in book.definitions:
             definition = book.definitions[expr.base]
             (variable,) = definition.variables
@@ -633,6 +651,9 @@ class _Lowering(Printer):
         inner = dict(self.scope)
         inner[index] = Slot(slot)
         axis = self.layout.axis(slot)
+        dot = shared_dot(self, summand, index, slot)
+        if dot is not None:
+            return dot
         masked = self._masked(summand, index, inner)
         if masked is not None and slot == 0:
             meaning, rest = masked
@@ -680,8 +701,7 @@ def _input_registers(lowering: _Lowering, spec: KernelSpec) -> None:
     layout = lowering.layout
     program = lowering.program
     for argument in spec.arguments:
-        key = argument.base if isinstance(argument, ClassArray) else argument.symbol
-        name = lowering.book.names[key]
+        name = lowering.book.names[argument_key(argument)]
         if isinstance(argument, ClassArray):
             if layout.transposed:
                 reg = lowering._new("float", frozenset({0}))
@@ -698,8 +718,10 @@ def _input_registers(lowering: _Lowering, spec: KernelSpec) -> None:
             parts = [*parts, "start:stop"] if layout.transposed else ["start:stop", *parts]
             reg = lowering._new("intp", frozenset(), text=f"{name}[{', '.join(parts)}]")
             reg.writable = False
-        elif argument.symbol in lowering.book.elementwise:
-            reg = lowering._new("float", frozenset(), text=f"{name}[start:stop]")
+        elif getattr(argument, "symbol", None) in lowering.book.elementwise:
+            parts = ["None"] * layout.slots
+            parts = [*parts, "start:stop"] if layout.transposed else ["start:stop", *parts]
+            reg = lowering._new("float", frozenset(), text=f"{name}[{', '.join(parts)}]")
             reg.writable = False
         else:
             continue
@@ -754,28 +776,16 @@ def lower(spec: KernelSpec, layout: Layout, *, compensated: bool = True) -> Lowe
         book, layout, compensated=compensated, needs_position=needs_position, elementwise_exp=elementwise_exp
     )
     _input_registers(lowering, spec)
-    for output in spec.outputs:
+    for number, output in enumerate(spec.outputs):
+        if spec.samples is not None:
+            accumulation = lower_batch(lowering, output, number)
+            lowering.program.accumulations.append(accumulation)
+            placeholder = lowering._new("accumulator", frozenset(), rowwise=False)
+            lowering.program.outputs.append((output.name, placeholder, tuple(range(len(output.indices)))))
+            continue
         scope = book.base_scope()
         for number, index in enumerate(output.indices):
             scope[index] = Slot(number)
         reg = lowering._in_scope(scope, output.expression)
         lowering.program.outputs.append((output.name, reg, tuple(range(len(output.indices)))))
     return lowering.program
-
-
-def slots_needed(spec: KernelSpec) -> int:
-    """The number of class axes a block needs for ``spec`` (outputs, sums and definitions)."""
-    book = IndexBook(spec)
-    needed = 0
-    for output in spec.outputs:
-        scope: dict[sp.Symbol, Meaning] = book.base_scope()
-        for number, index in enumerate(output.indices):
-            scope[index] = Slot(number)
-        needed = max(needed, book.slots_needed(output.expression, scope))
-    for _base, definition in spec.definitions:
-        (variable,) = definition.variables
-        scope = book.base_scope()
-        scope[variable] = Slot(0)
-        needed = max(needed, book.slots_needed(definition.expr, scope))
-    has_class_arrays = any(isinstance(argument, ClassArray) for argument in spec.arguments)
-    return max(needed, 1) if has_class_arrays else needed

@@ -27,7 +27,16 @@ import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
 from symcheck.errors import SymcheckError
-from symcheck.kernels._spec import ClassArray, Elementwise, KernelSpec, Parameter, Pivot, RowIndex
+from symcheck.kernels._spec import (
+    ClassArray,
+    Elementwise,
+    KernelSpec,
+    Parameter,
+    Pivot,
+    RowIndex,
+    Shared,
+    argument_key,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -71,6 +80,9 @@ class IndexBook:
         self.row_indices: dict[sp.Symbol, RowIndex] = {}
         self.elementwise: dict[sp.Symbol, Elementwise] = {}
         self.parameters: dict[sp.Symbol, Parameter] = {}
+        self.shared: dict[sp.IndexedBase, Shared] = {}
+        self.count = spec.samples.count if spec.samples is not None else None
+        """The number of rows, in a spec over the samples (printed ``N``)."""
         for argument in spec.arguments:
             if isinstance(argument, ClassArray):
                 self.class_arrays[argument.base] = argument
@@ -78,8 +90,12 @@ class IndexBook:
                 self.row_indices[argument.symbol] = argument
             elif isinstance(argument, Elementwise):
                 self.elementwise[argument.symbol] = argument
-            else:
+            elif isinstance(argument, Shared):
+                self.shared[argument.base] = argument
+            elif isinstance(argument, Parameter):
                 self.parameters[argument.symbol] = argument
+            else:
+                raise UnsupportedExpression(f"{argument.name} is a sample array outside a spec over the samples")
         self.pivots: dict[sp.Symbol, Pivot] = {pivot.index: pivot for pivot in spec.pivots}
         for pivot in spec.pivots:
             if pivot.base not in self.class_arrays:
@@ -94,8 +110,7 @@ class IndexBook:
             while name in used:
                 name += "_"
             used.add(name)
-            key = argument.base if isinstance(argument, ClassArray) else argument.symbol
-            self.names[key] = name
+            self.names[argument_key(argument)] = name
 
     def base_scope(self) -> Scope:
         scope: Scope = dict(self.pivots)
@@ -211,6 +226,11 @@ class ArrayPrinter(NumPyPrinter):
         if expr.base in self.book.definitions:
             body, inner = self.book.definition_scope(expr, self.scope)
             return f"({self._with_scope(inner, body)})"
+        if expr.base in self.book.shared:
+            meaning = self.book.meaning(expr.indices[0], self.scope)
+            if not isinstance(meaning, Slot):
+                raise UnsupportedExpression(f"a shared vector is indexed by a class index: {expr}")
+            return self._expand(f"{self.book.names[expr.base]}[None, :]", meaning.number)
         if expr.base not in self.book.class_arrays:
             raise UnsupportedExpression(f"{expr.base} is not a class-array argument or a definition")
         (index,) = expr.indices
@@ -228,6 +248,8 @@ class ArrayPrinter(NumPyPrinter):
             return self._expand(self.book.names[expr], None)
         if expr == self.book.bound:
             return "K"
+        if expr == self.book.count:
+            return "N"
         meaning = self.scope.get(expr)
         if isinstance(meaning, Slot):
             return self._expand(f"{self._np('arange')}(K)[None, :]", meaning.number)
@@ -255,6 +277,9 @@ class ArrayPrinter(NumPyPrinter):
         if index not in summand.free_symbols:
             return f"(K*{body})"
         return f"{self._np('sum')}({body}, axis={slot + 1}, keepdims=True)"
+
+    def _print_RowSum(self, expr: sp.Function) -> str:
+        return f"{self._np('sum')}({self._print(expr.args[0])}, axis=0, keepdims=True)"
 
     # -- functions that are not analytic ---------------------------------------------------------
     def _print_Abs(self, expr: sp.Abs) -> str:
@@ -308,6 +333,24 @@ class ArrayPrinter(NumPyPrinter):
 
     def _print_Function(self, expr: sp.Function) -> str:
         raise UnsupportedExpression(f"no NumPy function is known for {expr.func}: {expr}")
+
+
+def slots_needed(spec: KernelSpec) -> int:
+    """The number of class axes a block needs for ``spec`` (outputs, sums and definitions)."""
+    book = IndexBook(spec)
+    needed = 0
+    for output in spec.outputs:
+        scope: dict[sp.Symbol, Meaning] = book.base_scope()
+        for number, index in enumerate(output.indices):
+            scope[index] = Slot(number)
+        needed = max(needed, book.slots_needed(output.expression, scope))
+    for _base, definition in spec.definitions:
+        (variable,) = definition.variables
+        scope = book.base_scope()
+        scope[variable] = Slot(0)
+        needed = max(needed, book.slots_needed(definition.expr, scope))
+    has_class_arrays = any(isinstance(argument, ClassArray) for argument in spec.arguments)
+    return max(needed, 1) if has_class_arrays else needed
 
 
 def print_array(

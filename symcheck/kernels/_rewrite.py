@@ -39,9 +39,9 @@ from symcheck.model import Assumptions
 from symcheck.results import Counterexample, Verdict
 
 if TYPE_CHECKING:
-    from sympy import Basic, Expr
+    from sympy import Basic, Expr, Symbol
 
-__all__ = ["Rewrite", "RewriteRefused", "clear_verdict_cache", "verify_rewrite"]
+__all__ = ["Lifted", "Rewrite", "RewriteRefused", "clear_verdict_cache", "verify_rewrite"]
 
 _CACHE_FILE = "kernel-rewrites-v1.json"
 
@@ -64,10 +64,40 @@ class Rewrite:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Lifted:
+    """A proved rewrite used inside a larger expression: ``context``, with every instance of the
+    rewrite's original replaced by the same instance of its stable form.
+
+    ``instance`` maps the rewrite's variables to expressions (``t -> Σ_l X[i, l]·w[l]``,
+    ``y -> y[i]``). Replacing a subexpression by one equal to it for every value its variables can
+    take leaves the value of the whole unchanged (congruence), so ``context == stable`` follows from
+    the engine's proof of the rewrite and two mechanical checks made by :func:`verify_rewrite`: each
+    instance expression lies in the domain its variable was proved for (real, positive), and the
+    instance occurs in ``context``. This is how a scalar identity proved by case split (``σ(t) − y``
+    without cancellation) reaches a sum over samples, where case splits do not go.
+    """
+
+    name: str
+    rewrite: Rewrite
+    context: Expr
+    instance: tuple[tuple[Symbol, Expr], ...]
+    licence: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def original(self) -> Expr:
+        return self.context
+
+    @property
+    def stable(self) -> Expr:
+        return _lifted(self)[0]
+
+
 class RewriteRefused(SymcheckError):
     """The engine did not accept a stability rewrite, so no kernel is generated from it."""
 
-    def __init__(self, rewrite: Rewrite, verdict: Verdict) -> None:
+    def __init__(self, rewrite: Rewrite | Lifted, verdict: Verdict) -> None:
         self.rewrite = rewrite
         self.verdict = verdict
         outcome = "refuted" if verdict.holds is False else "could not be decided"
@@ -179,14 +209,104 @@ def _verdict_from(record: dict[str, Any]) -> Verdict | None:
     )
 
 
-def verify_rewrite(rewrite: Rewrite, *, timeout: float = 5.0) -> Verdict:
+def _rebuild(expr: Basic, arguments: list[Basic]) -> Basic:
+    """``expr`` with new arguments and no evaluation: sums and products keep their order, and a
+    ``Sum`` keeps its summand (its constructor would fold a ``Piecewise`` over the other factors)."""
+    import sympy as sp
+
+    if expr.is_Add or expr.is_Mul:
+        return expr.func(*arguments, evaluate=False)
+    if isinstance(expr, sp.Sum):
+        total = sp.Expr.__new__(sp.Sum, *arguments)
+        total.is_commutative = arguments[0].is_commutative  # as Sum's own constructor sets it
+        return total
+    return expr.func(*arguments)
+
+
+def _substitute(expr: Basic, mapping: dict[Basic, Basic]) -> Basic:
+    """``expr`` with symbols replaced, sums and products kept in the order they were written."""
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    arguments = [_substitute(argument, mapping) for argument in expr.args]
+    if all(new is old for new, old in zip(arguments, expr.args, strict=True)):
+        return expr
+    return _rebuild(expr, arguments)
+
+
+def _replace(expr: Basic, pattern: Basic, replacement: Basic) -> tuple[Basic, int]:
+    """``expr`` with ``pattern`` replaced, also as a sub-sum or sub-product; and how many times."""
+    if expr == pattern:
+        return replacement, 1
+    if (expr.is_Add or expr.is_Mul) and expr.func == pattern.func:
+        rest = list(expr.args)
+        if all(term in rest and not rest.remove(term) for term in pattern.args):
+            inner, found = _replace(expr.func(*rest), pattern, replacement) if rest else (None, 0)
+            parts = [replacement] + ([inner] if inner is not None else [])
+            return expr.func(*parts, evaluate=False), found + 1
+    if not expr.args:
+        return expr, 0
+    results = [_replace(argument, pattern, replacement) for argument in expr.args]
+    found = sum(count for _, count in results)
+    if not found:
+        return expr, 0
+    return _rebuild(expr, [new for new, _ in results]), found
+
+
+@functools.lru_cache(maxsize=128)
+def _lifted(lifted: Lifted) -> tuple[Expr, int]:
+    mapping = dict(lifted.instance)
+    pattern = lifted.rewrite.original.xreplace(mapping)  # evaluated, as the context is
+    replacement = _substitute(lifted.rewrite.stable, mapping)
+    return _replace(lifted.context, pattern, replacement)
+
+
+def _instance_problem(lifted: Lifted) -> str | None:
+    """Why the instance does not license the congruence, or None."""
+    from symcheck.model import Domain
+
+    mapping = dict(lifted.instance)
+    rewrite = lifted.rewrite
+    free = (rewrite.original.free_symbols | rewrite.stable.free_symbols) - set(mapping)
+    if free:
+        return f"the instance leaves {sorted(map(str, free))} of the rewrite unassigned"
+    domains = dict(rewrite.assumptions.domains)
+    for variable, value in mapping.items():
+        domain = domains.get(variable)
+        fits = {Domain.REAL: value.is_extended_real, Domain.POSITIVE: value.is_positive}.get(domain)
+        if fits is not True:
+            return f"{value} is not known to be {domain.value if domain else 'in the domain'} like {variable}"
+    if _lifted(lifted)[1] == 0:
+        return "the instance of the rewrite does not occur in the context"
+    return None
+
+
+def _verify_lifted(lifted: Lifted, timeout: float) -> Verdict:
+    inner = verify_rewrite(lifted.rewrite, timeout=timeout)
+    problem = _instance_problem(lifted)
+    if problem is not None:
+        raise RewriteRefused(lifted, Verdict(None, "congruence", detail=problem))
+    return Verdict(
+        holds=True,
+        method=f"congruence over {lifted.rewrite.name} ({inner.method})",
+        detail=f"{lifted.rewrite.name} applied at {', '.join(f'{k} = {v}' for k, v in lifted.instance)}",
+        confidence=inner.confidence,
+        seconds=inner.seconds,
+    )
+
+
+def verify_rewrite(rewrite: Rewrite | Lifted, *, timeout: float = 5.0) -> Verdict:
     """The engine's verdict on ``rewrite``, raising :class:`RewriteRefused` unless it holds.
 
     A verdict that holds is returned whether it is a proof or an acceptance by probing (its
     ``method`` and ``confidence`` say which, and kernels record them); a refutation or an
     undecided verdict refuses the rewrite. Accepted verdicts are cached as the module docstring
-    describes; refusals are not, so a fixed rewrite or engine is re-checked.
+    describes; refusals are not, so a fixed rewrite or engine is re-checked. A :class:`Lifted`
+    rewrite holds by congruence when its rewrite is accepted and its instance checks pass.
     """
+    if isinstance(rewrite, Lifted):
+        return _verify_lifted(rewrite, timeout)
     key = _key(rewrite)
     with _lock:
         cached = _memory.get(key)

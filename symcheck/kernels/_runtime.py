@@ -23,7 +23,18 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["class_sum", "exp_shifted", "plus_at", "rest_of_exp", "scatter_add", "sum_except", "take"]
+__all__ = [
+    "accumulate",
+    "class_sum",
+    "exp_shifted",
+    "finish_sum",
+    "plus_at",
+    "rest_of_exp",
+    "row_dot",
+    "scatter_add",
+    "sum_except",
+    "take",
+]
 
 
 def _exp_range(dtype: np.dtype) -> tuple[float, float]:
@@ -213,3 +224,64 @@ def rest_of_exp(
     if rows is not None:
         divisor[rows] = 1.0
     return np.divide(out, divisor, out=out)
+
+
+# -- sums over the rows of the batch (see symcheck.kernels._batch) ------------------------------------
+def row_dot(x: np.ndarray, w: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``Σ_l x_l w_l`` for each row: ``x`` a block ``(rows, K)`` (size-1 axes aside) against ``w`` ``(K,)``."""
+    rows = x.shape[0]
+    np.matmul(x.reshape(rows, -1), w, out=out.reshape(rows))
+    return out
+
+
+def _rows(value: np.ndarray, rows: int) -> np.ndarray:
+    return value.reshape(rows, -1)
+
+
+def accumulate(
+    high: np.ndarray,
+    low: np.ndarray,
+    scale: np.ndarray | None,
+    left: np.ndarray | None,
+    right: np.ndarray | None,
+) -> None:
+    """``high + low += Σ_rows scale·left ⊗ right`` for one block, without rounding error across blocks.
+
+    ``scale`` is one number per row (None for 1); ``left`` and ``right`` are the factors along the
+    first and second class index (None when the output has fewer). The block's part is a pairwise
+    sum, a matrix-vector or a matrix product; it is added to the double word ``(high, low)`` by
+    TwoSum, so the accumulated total is exact up to the rounding of the parts.
+    """
+    reference = next(value for value in (scale, left, right) if value is not None)
+    rows = reference.shape[0]
+    weights = None if scale is None else scale.reshape(rows)
+    if left is None:
+        part = np.add.reduce(weights, keepdims=True)
+    elif right is None:
+        factor = _rows(left, rows)
+        part = factor.T @ weights if weights is not None else np.add.reduce(factor, axis=0)
+    else:
+        first, second = _rows(left, rows), _rows(right, rows)
+        if weights is not None:
+            first = first * weights[:, None]
+        part = first.T @ second  # aᵀa (the same buffer twice) is a symmetric rank-k update in BLAS
+    part = np.asarray(part, dtype=np.float64).reshape(high.shape)
+    total = high + part
+    from_part = total - high
+    error = (high - (total - from_part)) + (part - from_part)
+    low += error
+    np.copyto(high, total)
+
+
+def finish_sum(high: np.ndarray, low: np.ndarray, numerator: float, denominator: float, out: np.ndarray) -> None:
+    """``out = (high + low)·numerator/denominator``, in double words and rounded once."""
+    from symcheck.kernels import _dd
+
+    value: tuple[np.ndarray, np.ndarray] = (high, low)
+    if numerator != 1:
+        value = _dd.multiply(value, np.float64(numerator))
+    result = _dd.quotient(value, np.float64(denominator)) if denominator != 1 else _dd.result(value)
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(high)
+    result = np.where(finite, result, high * numerator / denominator)  # inf and NaN as IEEE has them
+    np.copyto(out, result.reshape(out.shape), casting="unsafe")

@@ -25,12 +25,19 @@ __all__ = [
     "Parameter",
     "Pivot",
     "RowIndex",
+    "SampleArray",
+    "Samples",
+    "Shared",
 ]
 
 
 @dataclass(frozen=True)
 class ClassArray:
-    """An IndexedBase such as ``z`` whose entries ``z[j]`` are the last axis of an array ``(..., K)``."""
+    """An IndexedBase such as ``z`` whose entries ``z[j]`` are the last axis of an array ``(..., K)``.
+
+    In a spec with :class:`Samples`, its entries are written ``X[i, j]`` with ``i`` the sample
+    index: row ``i`` of an ``(n, K)`` array, as a design matrix is indexed.
+    """
 
     base: IndexedBase
     name: str
@@ -65,7 +72,39 @@ class Parameter:
     name: str
 
 
-Argument = ClassArray | RowIndex | Elementwise | Parameter
+@dataclass(frozen=True)
+class Shared:
+    """An IndexedBase such as ``w`` whose entries ``w[l]`` run along the class axis, one array ``(K,)``
+    shared by every row (the weights of a linear model: ``Σ_l X[i, l]·w[l]``)."""
+
+    base: IndexedBase
+    name: str
+
+
+@dataclass(frozen=True)
+class SampleArray:
+    """An IndexedBase such as ``y`` whose entries ``y[i]`` are one number per sample (row), in a spec
+    with :class:`Samples`: an array of the batch shape of the class arrays."""
+
+    base: IndexedBase
+    name: str
+
+
+Argument = ClassArray | RowIndex | Elementwise | Parameter | Shared | SampleArray
+
+
+@dataclass(frozen=True)
+class Samples:
+    """The index of the rows of the batch and their number, as a derivation writes them (``i``, ``n``).
+
+    With it, outputs are written in the derivation's own index form: ``X[i, j]`` and ``y[i]`` are
+    entries of row ``i``, ``n`` is the number of rows, and an output ``c·Sum(f, (i, 1, n))`` (with
+    ``c`` free of ``i``) is one value summed over every row of the batch, the sum accumulated block
+    by block without rounding error and scaled by ``c`` once at the end.
+    """
+
+    index: Symbol
+    count: Symbol
 
 
 @dataclass(frozen=True)
@@ -128,6 +167,8 @@ class KernelSpec:
     derivative_of: tuple[str, str] | None = None
     """``(kernel name, argument name)``: this kernel's first output is the derivative of that
     kernel's first output with respect to that argument (what the derivative checks compare)."""
+    samples: Samples | None = None
+    """The sample index and count when the outputs are written over the rows (see :class:`Samples`)."""
 
     def argument(self, name: str) -> Argument:
         for argument in self.arguments:
@@ -150,6 +191,10 @@ class KernelSpec:
         """Each argument keyed by the SymPy object that stands for it in the expressions."""
         found: dict[Basic, Argument] = {}
         for argument in self.arguments:
-            key = argument.base if isinstance(argument, ClassArray) else argument.symbol
-            found[key] = argument
+            found[argument_key(argument)] = argument
         return found
+
+
+def argument_key(argument: Argument) -> Basic:
+    """The SymPy object that stands for ``argument`` in expressions (its IndexedBase or symbol)."""
+    return argument.base if isinstance(argument, ClassArray | Shared | SampleArray) else argument.symbol
