@@ -38,6 +38,8 @@ _FORMAT = 1
 _ABOVE_GRADING = ("publish/", "cli/", "cli.py", "__main__.py", "pytest_plugin.py")
 
 Failure = Literal["", "input", "internal"]
+SCHEDULER_TIMEOUT = "10s"
+"""How long ``--scheduler`` tries to reach the Dask scheduler before saying it cannot."""
 
 
 @dataclass(frozen=True)
@@ -351,7 +353,7 @@ def _executor(jobs: int, scheduler: str | None) -> tuple[Executor | None, Callab
         except ImportError:
             raise SymcheckError("--scheduler needs Dask distributed: pip install 'symcheck[dask]'") from None
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as error:
             raise SymcheckError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
         return client.get_executor(), client.close

@@ -268,9 +268,8 @@ def build_result(options: BuildOptions) -> BuildResult:
     files = _collect(options, progress)
     if options.check_only:
         stale = stale_files(files)
-        if options.progress:
-            for path in stale:
-                print(f"stale: {path}", file=sys.stderr)
+        for path in stale:
+            print(f"stale: {path}", file=sys.stderr)
         if stale:
             message = f"symcheck: {len(stale)} of {len(files)} files are out of date; run `symcheck build`"
             print(message, file=sys.stderr)

@@ -39,6 +39,7 @@ def graded(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     state: dict[str, object] = {"report": cases.seed_like_report()}
     target = grading_module.SheetTarget("ml-theory", Path("answer_sheet.md"), Path("answer_sheet.key.toml"))
     monkeypatch.setattr(build_module, "sheet_targets", lambda names: [target])
+    monkeypatch.setattr(build_module, "class_targets", lambda names: [])  # the class overview: test_publish_class.py
 
     class HandGrading:
         pending = ()
