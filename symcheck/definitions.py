@@ -33,7 +33,7 @@ def _apply(value: sp.Basic, arguments: tuple[sp.Basic, ...]) -> sp.Basic:
 
 
 def _substitute_once(expr: sp.Basic, definitions: tuple[Definition, ...]) -> sp.Basic:
-    plain = {d.symbol: d.value for d in definitions if isinstance(d.symbol, sp.Symbol)}
+    plain = {d.symbol: d.value for d in definitions if isinstance(d.symbol, (sp.Symbol, sp.MatrixSymbol))}
     if plain:
         expr = expr.xreplace(plain)
     for definition in definitions:

@@ -15,6 +15,8 @@ r"""Turn what was found on a sheet into graded claims: one per link of a chain, 
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -26,6 +28,7 @@ from symcheck.grading._collect import Collected
 from symcheck.grading._conditional import conditional_claim
 from symcheck.grading._data import DataError, apply_data
 from symcheck.grading._items import Chain, Condition, Item, Shape, Term, Unreadable
+from symcheck.grading._solves import Solver
 from symcheck.grading._judge import ENTRY, Judge, Judgement, Valued, at_entry, bare_vectors, vector_entry
 from symcheck.grading._match import Match, Matcher
 from symcheck.grading._mistakes import diagnose_shape
@@ -64,6 +67,10 @@ class ClaimMaker:
     wording: Wording
     counters: dict[str, int] = field(default_factory=dict)
     _known_cache: set[str] | None = None
+
+    @functools.cached_property
+    def solver(self) -> Solver:
+        return Solver(self.homework, self.judge)
 
     # --------------------------------------------------------------- plumbing
 
@@ -359,6 +366,11 @@ class ClaimMaker:
         judged = self.judge.step(
             left_value, relation, right_value, left.text, right.text, tuple(definitions), part, item.conditions
         )
+        if relation == "=" and judged.verdict != "correct" and part is not None and part.solves:
+            solved = self.solver.judge_equation(
+                left_value, right_value, part, right.text, tuple(definitions), item.conditions
+            )
+            judged = solved if solved is not None else judged
         start = left.start if self._contiguous(left, right) else right.start
         unknown = judged.verdict == "wrong" and not self._known(left_value, right_value, part)
         verdict: ClaimVerdict = "undecided" if unknown or judged.verdict == "undecided" else judged.verdict
@@ -420,7 +432,7 @@ class ClaimMaker:
         except DataError:
             return None
         value = data[str(subject)]
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)):
             return self._not_graded(item, "the question's data restated")
         correct = sp.nsimplify(value, rational=True)
         verdict: ClaimVerdict = "correct" if sp.simplify(written - correct) == 0 else "wrong"

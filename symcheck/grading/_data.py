@@ -1,11 +1,14 @@
-"""A question's data put into a formula: ``y = [1, 0, 0]`` and ``ŷ = [0.1, 0.2, 0.7]`` into ``−Σ y_i log ŷ_i``.
+"""A question's data put into a formula: ``y = [1, 0, 0]`` and ``ŷ = [0.1, 0.2, 0.7]`` into ``−Σ y_i log ŷ_i``,
+or ``X = [[1, 0], [0, 1], [1, 1]]`` into ``(XᵀX)⁻¹Xᵀy``.
 
 Data are given by name (the key's names) and are exact (a TOML ``0.1`` is 1/10). A number replaces
 the name and every entry of it; a list gives the entries of an indexed name. A sum over the entries
 of a listed name is written out over the data, whatever its written limits say when they are
 symbolic (``\\sum_{i=0}^{n}`` over three entries is the sum of the three); with number limits the
-sum runs over the entries it names, from index 0 if it starts at 0 and from 1 otherwise. An entry the
-data do not have is a :class:`DataError`, never a guess.
+sum runs over the entries it names, from index 0 if it starts at 0 and from 1 otherwise. A list of rows is
+a matrix: it replaces a matrix of that name (and a list, a vector declared as a matrix), and the matrix
+algebra is then carried out (products, inverses, rows x_i). An entry the data do not have is a
+:class:`DataError`, never a guess.
 """
 
 from __future__ import annotations
@@ -33,6 +36,15 @@ def exact(value: Any) -> sp.Rational:
 
 def _vector_names(node: sp.Basic, vectors: dict[str, list[sp.Rational]]) -> set[str]:
     return {str(entry.base) for entry in node.atoms(sp.Indexed) if str(entry.base) in vectors}
+
+
+def _matrix_entry(node: sp.Indexed, rows: list[list[sp.Rational]]) -> sp.Basic:
+    if len(node.indices) != 2:
+        return node
+    row, column = (int(index) for index in node.indices)
+    if not (1 <= row <= len(rows) and 1 <= column <= len(rows[0])):
+        raise DataError(f"{node} is not in the data ({node.base} is {len(rows)} × {len(rows[0])})")
+    return rows[row - 1][column - 1]
 
 
 def _written_out(node: sp.Basic, vectors: dict[str, list[sp.Rational]]) -> sp.Basic:
@@ -74,6 +86,55 @@ def _entries(expr: sp.Basic, vectors: dict[str, list[sp.Rational]], origin: int)
     return expr.replace(lambda node: isinstance(node, sp.Indexed) and str(node.base) in vectors, entry)
 
 
+def _is_list(value: Any) -> bool:
+    return isinstance(value, (list, tuple))
+
+
+def _is_rows(value: Any) -> bool:
+    return _is_list(value) and bool(value) and all(_is_list(row) for row in value)
+
+
+def _matrices(expr: sp.Basic, scalars: dict, vectors: dict, rows: dict) -> sp.Basic:
+    """Declared matrices and vectors (``MatrixSymbol``) replaced by the data's explicit ones, and the
+    algebra carried out; sizes named in the data (n, d) go into the shapes first."""
+    symbols = {atom: scalars[str(atom)] for atom in expr.free_symbols if str(atom) in scalars}
+    if symbols:
+        expr = expr.xreplace(symbols)
+    explicit: dict[sp.Basic, sp.Basic] = {}
+    for atom in expr.atoms(sp.MatrixSymbol):
+        name = str(atom.name)
+        if name in rows:
+            explicit[atom] = sp.ImmutableMatrix(rows[name])
+        elif name in vectors:
+            values = vectors[name]
+            shape = (len(values), 1) if atom.shape[1] == 1 else (1, len(values))
+            explicit[atom] = sp.ImmutableMatrix(*shape, values)
+    if not explicit:
+        return expr
+    for atom, value in explicit.items():
+        if all(size.is_Integer for size in atom.shape) and tuple(atom.shape) != value.shape:
+            raise DataError(
+                f"{atom.name} is {atom.shape[0]} × {atom.shape[1]} here, but the data give it {value.shape}"
+            )
+    expr = expr.xreplace(explicit)
+    return _carried_out(expr)
+
+
+def _carried_out(expr: sp.Basic) -> sp.Basic:
+    """The matrix algebra of explicit matrices done (``doit``), down to an explicit matrix where it can be."""
+    if isinstance(expr, sp.MatrixExpr) and not expr.free_symbols:
+        try:
+            done = expr.doit()
+        except (TypeError, ValueError, AttributeError, NotImplementedError, ZeroDivisionError) as error:
+            raise DataError(f"the data make {expr} impossible to compute: {error}") from None
+        if isinstance(done, sp.MatrixBase):
+            return sp.ImmutableMatrix(done.applyfunc(sp.nsimplify))
+        return done
+    if not expr.args or not expr.has(sp.MatrixExpr):
+        return expr
+    return expr.func(*(_carried_out(argument) for argument in expr.args))
+
+
 def apply_data(expr: Any, data: Iterable[tuple[str, Any]]) -> Any:
     """``expr`` with the data substituted (see the module docstring)."""
     if not isinstance(expr, sp.Basic):
@@ -81,8 +142,13 @@ def apply_data(expr: Any, data: Iterable[tuple[str, Any]]) -> Any:
     pairs = list(data)
     if not pairs:
         return expr
-    scalars = {name: exact(value) for name, value in pairs if not isinstance(value, list)}
-    vectors = {name: [exact(item) for item in value] for name, value in pairs if isinstance(value, list)}
+    scalars = {name: exact(value) for name, value in pairs if not _is_list(value)}
+    vectors = {
+        name: [exact(item) for item in value] for name, value in pairs if _is_list(value) and not _is_rows(value)
+    }
+    rows = {name: [[exact(item) for item in row] for row in value] for name, value in pairs if _is_rows(value)}
+    if expr.has(sp.MatrixSymbol):
+        expr = _matrices(expr, scalars, vectors, rows)
     if scalars:
         expr = expr.replace(
             lambda node: isinstance(node, sp.Indexed) and str(node.base) in scalars,
@@ -95,4 +161,13 @@ def apply_data(expr: Any, data: Iterable[tuple[str, Any]]) -> Any:
         )
     if vectors:
         expr = _entries(expr, vectors, 1)
+    if rows:
+        expr = expr.replace(
+            lambda node: (
+                isinstance(node, sp.Indexed)
+                and str(node.base) in rows
+                and all(index.is_Integer for index in node.indices)
+            ),
+            lambda node: _matrix_entry(node, rows[str(node.base)]),
+        )
     return expr

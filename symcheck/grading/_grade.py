@@ -8,6 +8,9 @@ and one that breaks the grader is reported as not graded with the reason, never 
 
 from __future__ import annotations
 
+import os
+import traceback
+
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -76,6 +79,8 @@ class _Run:
         except SourceError:
             raise
         except (SymcheckError, *_FAILURES) as error:
+            if os.environ.get("SYMCHECK_DEBUG"):  # for developers: where the grader failed
+                traceback.print_exc()
             return [
                 self._failed(start, end, part, "not graded", f"the grader could not judge it ({type(error).__name__})")
             ]

@@ -58,6 +58,7 @@ _NOTATION_FIELDS = {
     "domains",
     "matrices",
     "identity",
+    "rows",
 }
 _ROLES = ("labels", "predictions", "logits")
 _PART_FIELDS = {
@@ -74,6 +75,7 @@ _PART_FIELDS = {
     "one_hot",
     "batch",
     "define",
+    "solves",
 }
 _QUANTITY_FIELDS = {
     "id",
@@ -89,9 +91,32 @@ _QUANTITY_FIELDS = {
     "of",
     "given",
     "entrywise",
+    "entry_of",
     "derivation",
 }
 _STATEMENT_FIELDS = {"id", "claim", "match", "check", "misconception", "derivation", "formula"}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _numbers(value: Any) -> bool:
+    """A number, a list of numbers, or a matrix: a list of equally long lists of numbers."""
+    if _is_number(value):
+        return True
+    if not isinstance(value, list) or not value:
+        return False
+    if all(_is_number(item) for item in value):
+        return True
+    return all(isinstance(row, list) and row and all(map(_is_number, row)) for row in value) and (
+        len({len(row) for row in value}) == 1
+    )
+
+
+def _frozen(value: Any) -> Any:
+    """Data as hashable tuples (a key's records are frozen): a list is a tuple, a matrix a tuple of tuples."""
+    return tuple(_frozen(item) for item in value) if isinstance(value, list) else value
 
 
 def _number_text(value: int | float) -> str:
@@ -161,10 +186,11 @@ class _Loader:
         if not isinstance(raw, dict):
             raise self.fail(f"'{what}' must be a table of numbers and lists of numbers", place, where)
         for name, value in raw.items():
-            values = value if isinstance(value, list) else [value]
-            if not values or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-                raise self.fail(f"{what}.{name} must be a number or a list of numbers", place, where)
-        return tuple(raw.items())
+            if not _numbers(value):
+                raise self.fail(
+                    f"{what}.{name} must be a number, a list of numbers or a list of rows (a matrix)", place, where
+                )
+        return tuple((name, _frozen(value)) for name, value in raw.items())
 
     # --- values
 
@@ -261,7 +287,13 @@ class _Loader:
             domains=self.domains(raw.get("domains", {}), place, where),
             matrices=self.matrices(raw.get("matrices", {}), place, where),
             identity=self.string(raw, "identity", place, where, required=False),
+            rows=self.rows(raw.get("rows", {}), place, where),
         )
+
+    def rows(self, raw: Any, place: Place | None, where: str | None) -> tuple[tuple[str, str], ...]:
+        if not isinstance(raw, dict) or not all(isinstance(name, str) for name in raw.values()):
+            raise self.fail("'rows' must be a table: row name = matrix name (x = \"X\")", place, where)
+        return tuple(raw.items())
 
     def matrices(self, raw: Any, place: Place | None, where: str | None) -> tuple:
         if not isinstance(raw, dict):
@@ -318,7 +350,7 @@ class _Loader:
         spec = self.notation({k: v for k, v in inner.items()}, place, where)
         extra = {
             key: raw[key]
-            for key in ("names", "calls", "vectors", "roles", "domains", "matrices", "identity")
+            for key in ("names", "calls", "vectors", "roles", "domains", "matrices", "identity", "rows")
             if key in raw
         }
         return spec.merged(self.notation(extra, place, where)) if extra else spec
@@ -395,6 +427,11 @@ class _Loader:
             raise self.fail("'entrywise' must be true or false", place, where)
         if entrywise and not raw.get("indices"):
             raise self.fail('an entrywise quantity needs indices = ["a"]: its value is that of entry a', place, where)
+        entry_of = raw.get("entry_of", False)
+        if not isinstance(entry_of, bool):
+            raise self.fail("'entry_of' must be true or false", place, where)
+        if entry_of and len(raw.get("indices", [])) != 1:
+            raise self.fail('entry_of needs one index, indices = ["a"]: the quantity is entry a of the value', place, where)
         return Quantity(
             id=identifier,
             part=part,
@@ -411,6 +448,7 @@ class _Loader:
             of=self.strings(raw.get("of", []), "of", place, where),
             given=self.strings(raw.get("given", []), "given", place, where),
             entrywise=entrywise,
+            entry_of=entry_of,
             derivation=self.string(raw, "derivation", place, where, required=False),
             place=place,
         )
@@ -502,6 +540,10 @@ class _Loader:
                 (symbol, self.value(value, f"define.{symbol}", place, name))
                 for symbol, value in self._table(raw, "define", "part", place, name).items()
             ),
+            solves=tuple(
+                (unknown, self.strings(ids, f"solves.{unknown}", place, name))
+                for unknown, ids in self._table(raw, "solves", "part", place, name).items()
+            ),
             place=place,
         )
 
@@ -513,7 +555,7 @@ class _Loader:
         found = []
         for number, entry in raw.items():
             place = self.places.table(f"question.{number}")
-            allowed = {"title", "notation", "names", "calls", "vectors", "roles", "domains", "matrices", "identity"}
+            allowed = {"title", "notation", "names", "calls", "vectors", "roles", "domains", "matrices", "identity", "rows"}
             self.unknown(entry, allowed, f"question {number}", place, None)
             found.append(
                 QuestionSpec(
@@ -590,5 +632,12 @@ def _check_unique(loader: _Loader, homework: Homework) -> None:
             seen[item.id] = part.part
         if part.answer is not None and all(quantity.id != part.answer for quantity in part.quantities):
             raise loader.fail(f"answer = {part.answer!r} names no quantity of {part.part}", part.place, part.part)
+    for part in homework.parts:
+        for unknown, ids in part.solves:
+            missing = [identifier for identifier in ids if identifier not in seen]
+            if missing:
+                raise loader.fail(
+                    f"solves.{unknown} names no quantity {', '.join(map(repr, missing))}", part.place, part.part
+                )
     if not homework.parts:
         raise loader.fail("a homework key needs at least one [[part]]", None)

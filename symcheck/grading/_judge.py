@@ -25,6 +25,7 @@ from sympy.core.function import AppliedUndef
 
 from symcheck.grading._compare import Comparer, index_ranges, unify
 from symcheck.grading._data import DataError, apply_data
+from symcheck.grading._explicit import explicit, judge_explicit, numeric, scalarise
 from symcheck.grading._items import Condition
 from symcheck.grading._match import Match
 from symcheck.grading._mistakes import Diagnosis, MistakeContext, diagnose, reversed_relation
@@ -225,7 +226,7 @@ class Judge:
             for name, spec in part.define:
                 symbol = read_expression(name, table)
                 value = self.resolver.resolve(spec, claim=f"{part.part} define.{name}", table=table)
-                if isinstance(symbol, (sp.Symbol, sp.IndexedBase)):
+                if isinstance(symbol, (sp.Symbol, sp.IndexedBase, sp.MatrixSymbol)):
                     found.append(Definition(symbol, value))
             self._raw[key] = tuple(found)
         return (*self._raw[key], *self.sheet_definitions.get(part.part, ()))
@@ -265,6 +266,10 @@ class Judge:
                 value = apply_data(apply_data(value, alternative.value.data), part.data if part else ())
             except DataError:
                 continue
+            if quantity.entry_of:
+                value = _entry_of(value, binding.get(quantity.indices[0]))
+                if value is None:
+                    continue
             found.append(self._valued(quantity, alternative, value, binding, conditions))
         return found
 
@@ -411,7 +416,12 @@ class Judge:
     ) -> Judgement:
         """``student`` (one term of the sheet) against one correct value."""
         correct = valued.value
-        student_number, correct_number = numeric_value(student), numeric_value(correct)
+        matrices = self._explicit(correct, student, relation, text, valued)
+        if matrices is not None:
+            return matrices
+        student, correct = scalarise(student), scalarise(correct)
+        student_number = numeric(student, valued.definitions)
+        correct_number = numeric(correct, valued.definitions)
         if student_number is not None and correct_number is not None:
             judged = judge_numbers(
                 correct_number, student_number, relation if relation in ("=", "≈") else "=", "", text
@@ -426,9 +436,10 @@ class Judge:
                 rounding=judged.rounding,
                 student=student,
             )
-        if not bare_vectors(correct):
-            student = _bare_as_scalars(student)  # ``y \log p`` with y and p written without index: one sample
-        student, correct = _same_indexing(student, correct)
+        if not (isinstance(correct, sp.MatrixExpr) or isinstance(student, sp.MatrixExpr)):
+            if not bare_vectors(correct):
+                student = _bare_as_scalars(student)  # ``y \log p`` with y and p written without index: one sample
+            student, correct = _same_indexing(student, correct)
         prepared = unify(
             student, correct, *(d.symbol for d in valued.definitions), *(d.value for d in valued.definitions)
         )
@@ -451,6 +462,24 @@ class Judge:
             correct_value=correct_number,
             student=prepared,
             counterexample=verdict.counterexample,
+        )
+
+    def _explicit(
+        self, correct: sp.Basic, student: sp.Basic, relation: str, text: str, valued: Valued | None
+    ) -> Judgement | None:
+        """Two explicit matrices (the question's data put in), judged entry by entry; None otherwise."""
+        definitions = valued.definitions if valued is not None else ()
+        first, second = explicit(correct, definitions), explicit(student, definitions)
+        if first is None or second is None:
+            return None
+        judged = judge_explicit(first, second, text, relation)
+        return Judgement(
+            judged.verdict,  # type: ignore[arg-type]
+            valued,
+            detail=judged.detail,
+            evidence=judged.detail,
+            rounding=judged.rounding,
+            student=student,
         )
 
     def best(self, judgements: list[Judgement]) -> Judgement:
@@ -519,7 +548,14 @@ class Judge:
         conditions: tuple[Condition, ...] = (),
     ) -> Judgement:
         """A link ``left REL right`` of a chain whose subject is not a known quantity: does it hold?"""
-        left_number, right_number = numeric_value(left), numeric_value(right)
+        if relation in ("=", "≈"):
+            matrices = self._explicit(
+                left, right, relation, right_text, Valued("", left, Assumptions(), definitions, None)
+            )
+            if matrices is not None:
+                return replace(matrices, valued=None)
+        left, right = scalarise(left), scalarise(right)
+        left_number, right_number = numeric(left, definitions), numeric(right, definitions)
         if left_number is not None and right_number is not None:
             # what stands on the left is what the sheet computes from: only the result's digits are rounded
             plain = re.fullmatch(r"\s*[+-]?\s*\d+(?:\.\d+)?\s*", right_text) is not None
@@ -645,9 +681,20 @@ def _undefined(expr: sp.Basic, definitions: tuple[Definition, ...]) -> list[str]
     return names
 
 
+def _entry_of(value: sp.Basic, index: sp.Basic | None) -> sp.Basic | None:
+    """Entry ``index`` (1-based) of a vector value made explicit by the data (w_2 of the w of 1(e)); None
+    when the value is no explicit vector or the index is no entry of it."""
+    vector = explicit(value)
+    if vector is None or index is None or not getattr(index, "is_Integer", False) or 1 not in vector.shape:
+        return None
+    entries = list(vector)
+    position = int(index)
+    return entries[position - 1] if 1 <= position <= len(entries) else None
+
+
 def _counts(part: PartSpec | None) -> tuple[sp.Basic, ...]:
     counts: list[sp.Basic] = []
     for _, value in part.data if part else ():
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)) and not isinstance(value[0], (list, tuple)):
             counts.append(sp.Integer(len(value)))
     return tuple(dict.fromkeys(counts))

@@ -29,6 +29,10 @@ from symcheck.reader import LatexSyntaxError, SymbolTable, read_expression
 __all__ = ["Names", "names_in", "part_table", "rename", "resolve_names"]
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
+_NAME_LIKE = re.compile(
+    r"\\?[A-Za-z]+|(?:\\(?:math(?:bf|bb|rm|cal)|boldsymbol|bm|hat|bar|tilde|vec)\{)+\\?[A-Za-z]+\}+"
+)
+"""A spelling that is one name (``p``, ``\\hat{y}``, ``\\hat{\\mathbf{y}}``), which may stand for a vector."""
 
 
 def _limit(bound: int | str) -> Any:
@@ -48,13 +52,14 @@ def part_table(notation: NotationSpec, extra_words: tuple[str, ...] = ()) -> Sym
     for name, spellings in notation.names:  # a vector's other spellings are vectors of its shape (p for ŷ)
         if name in matrices:
             for spelling in spellings:
-                if re.fullmatch(r"\\?[A-Za-z]+|\\math(?:bf|bb|rm)\{[A-Za-z]\}", spelling):
+                if _NAME_LIKE.fullmatch(spelling):
                     matrices.setdefault(spelling, matrices[name])
     return SymbolTable(
         functions=dict.fromkeys(notation.functions),
         symbols=words,
         matrices=matrices,
         identity=notation.identity,
+        rows=dict(notation.rows),
         indexed=notation.indexed,
         layered=notation.layered,
         kronecker=notation.kronecker,

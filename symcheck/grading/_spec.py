@@ -100,6 +100,8 @@ class NotationSpec:
     """Names that are matrices, with their shape (``X = ["n", "d"]``)."""
     identity: str | None = None
     """The name of the identity matrix (``I``), whose size comes from the matrices beside it."""
+    rows: tuple[tuple[str, str], ...] = ()
+    """Names of a matrix's rows (``x = "X"``: x_i is the i-th row of X as a column vector, x_{ij} its entry)."""
     domains: tuple[tuple[str, str], ...] = ()
     """Where names live (``y = "unit_interval"``, ``\\hat{y} = "simplex"``): assumptions for proofs, and the
     points a counterexample may take, so that it stays inside the question (a label in [0, 1])."""
@@ -125,6 +127,7 @@ class NotationSpec:
             domains=tuple({**dict(self.domains), **dict(other.domains)}.items()),
             matrices=tuple({**dict(self.matrices), **dict(other.matrices)}.items()),
             identity=other.identity or self.identity,
+            rows=tuple({**dict(self.rows), **dict(other.rows)}.items()),
         )
 
 
@@ -168,6 +171,8 @@ class Quantity:
     of: tuple[str, ...] = ()
     given: tuple[str, ...] = ()
     entrywise: bool = False
+    entry_of: bool = False
+    """The value is a whole vector and the quantity is its entry ``indices[0]`` (w_1 of the w of 1(e))."""
     derivation: str | None = None
     place: Place | None = None
 
@@ -209,6 +214,10 @@ class PartSpec:
     """The batch size's name: a shape that mentions it is a batch shape."""
     define: tuple[tuple[str, ValueSpec], ...] = ()
     """Names the part gives a meaning (``L`` is the cross-entropy loss), so that ``∂L/∂ŷ · ∂ŷ/∂z`` can be worked out."""
+    solves: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The unknowns the part solves for, each with the quantities that are its answer (``w`` = the least-squares
+    solution): an equation in an unknown (``XᵀXw = Xᵀy``, ``2w_1 + w_2 = 3``) is a condition the answer must
+    satisfy, not an identity."""
     place: Place | None = None
 
 

@@ -45,14 +45,24 @@ _DTYPES = {"float": "dtype", "bool": "np.bool_", "intp": "np.intp", "uint8": "np
 _counter = count()
 
 
+SAMPLE_BLOCK_ELEMENTS = 1 << 18
+"""Elements of the input block in a program summed over the rows: its per-row values are one
+column each, and the block (2 MiB in float64) is read twice while in cache, by ``X_b w`` and
+``X_bᵀ r``; fewer, larger BLAS calls (benchmarks/regression_kernels.py)."""
 GRAM_ROWS = 256
 """At least this many rows per block when a block's rows are summed into a ``K x K`` matrix: the
 matrix product then outweighs adding its ``K²`` partial sums to the accumulator."""
 
 
-def rows_per_block(rows: int, width: int, transposed: bool = False, least: int = 1) -> int:
-    """How many rows a block holds: about ``BLOCK_ELEMENTS`` elements per buffer, at least ``least``."""
+def rows_per_block(rows: int, width: int, transposed: bool = False, least: int = 0) -> int:
+    """How many rows a block holds: about ``BLOCK_ELEMENTS`` elements per buffer, at least one row.
+
+    ``least > 0`` marks a program summed over the rows: ``SAMPLE_BLOCK_ELEMENTS`` per input block,
+    at least ``least`` rows.
+    """
     elements = TRANSPOSED_BLOCK_ELEMENTS if transposed else BLOCK_ELEMENTS
+    if least:
+        elements = SAMPLE_BLOCK_ELEMENTS
     return max(1, min(rows, max(least, elements // max(width, 1))))
 
 

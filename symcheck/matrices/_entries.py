@@ -8,6 +8,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from symcheck.matrices._canonical import _canonical
+from symcheck.objects import MatrixSum, Row
 from symcheck.matrices._shapes import ShapeMismatch, _is_matrix, _matrix_shape, _Unsupported, describe, shape_text
 
 __all__ = ["to_index_form"]
@@ -205,6 +206,12 @@ class _Entries:
             if rows == 1:
                 return base[col]
             return base[row, col]
+        if isinstance(matrix, Row):
+            return self.entry(matrix.matrix, matrix.index, row)
+        if isinstance(matrix, MatrixSum):
+            index, lower, upper = matrix.limits
+            fresh = sp.Dummy(str(index), integer=True, positive=True)
+            return sp.Sum(self.entry(matrix.function.xreplace({index: fresh}), row, col), (fresh, lower, upper))
         if isinstance(matrix, sp.Identity):
             return sp.KroneckerDelta(row, col)
         if isinstance(matrix, sp.OneMatrix):

@@ -106,6 +106,19 @@ class _Refuter:
             )
             if concrete.has(AppliedUndef):
                 raise _Unsupported("an undefined function cannot be sampled")
+        positions = {
+            symbol
+            for atom in concrete.atoms(sp.Indexed)
+            for index in atom.indices
+            for symbol in index.free_symbols
+            if symbol not in sizes and getattr(symbol, "is_integer", False)
+        }
+        if positions:  # a free index that is no row or column of the matrix side (the i of x_i): an entry in range
+            smallest = min((int(size) for size in sizes.values()), default=2)
+            for symbol in positions:
+                if symbol not in self.values.values:
+                    self.values.values[symbol] = sp.Integer(self.values.rng.randint(1, max(1, smallest)))
+            concrete = concrete.xreplace({symbol: self.values.values[symbol] for symbol in positions})
         mapping = {}
         for atom in concrete.atoms(sp.Indexed):
             if all(index.is_Integer for index in atom.indices):

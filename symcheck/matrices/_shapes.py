@@ -9,6 +9,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from symcheck.model import Assumptions
+from symcheck.objects import MatrixSum, Row
 
 __all__ = [
     "ShapeMismatch",
@@ -206,6 +207,10 @@ def describe(expr: sp.Basic) -> str:
         text = describe(argument)
         return text if isinstance(argument, sp.MatrixSymbol) else f"({text})"
 
+    if isinstance(expr, Row):
+        return f"{describe(expr.matrix).lower()}_{sp.sstr(expr.index)}"
+    if isinstance(expr, MatrixSum):
+        return f"Σ_{sp.sstr(expr.limits[0])} {wrapped(expr.function)}"
     if isinstance(expr, sp.MatrixSymbol):
         return str(expr.name)
     if isinstance(expr, sp.Transpose):

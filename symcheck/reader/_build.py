@@ -15,12 +15,21 @@ from typing import Any, NoReturn
 
 import sympy
 
-from symcheck.objects import VectorDerivative
+from symcheck.objects import MatrixSum, Row, VectorDerivative
 from symcheck.reader import _syntax as syntax
+from symcheck.reader._build_literals import (
+    build_extremum,
+    build_items,
+    build_matrix,
+    build_prime,
+    described_vector,
+    entry_vector,
+)
 from symcheck.reader._build_matrices import (
     IDENTITY_SIZE,
     as_matrix,
     elementwise,
+    is_declared_matrix,
     is_matrix,
     matrix_norm,
     matrix_power,
@@ -216,8 +225,15 @@ class Builder:
         return _CONSTANTS[node.name] if found is None else found
 
     def _indexed(self, node: syntax.Indexed) -> sympy.Basic:
-        base = self._indexed_base(node.base)
         indices = tuple(self.build(index) for index in node.indices)
+        matrix = self.notation.rows.get(node.base)
+        if matrix is not None:  # x_i: the i-th row of X as a column vector; x_{ij}: the entry X_ij
+            declared = as_matrix(sympy.Symbol(matrix), self.notation)
+            if len(indices) == 1 and declared is not None:
+                return Row(declared, indices[0])
+            if len(indices) == 2:
+                return self._indexed_base(matrix)[indices]
+        base = self._indexed_base(node.base)
         return base[indices if len(indices) > 1 else indices[0]]
 
     def _kronecker(self, node: syntax.Kronecker) -> sympy.Basic:
@@ -260,7 +276,7 @@ class Builder:
 
     def _product(self, node: syntax.Product) -> sympy.Basic:
         factors = [self.build(factor) for factor in node.factors]
-        if any(is_matrix(factor) for factor in factors):
+        if any(is_matrix(factor) or is_declared_matrix(factor, self.notation) for factor in factors):
             return self._matrix_product(node.factors, factors)
         self._check_size(sum(_numeric_bits(factor) for factor in factors), node)
         return sympy.Mul(*factors)
@@ -326,9 +342,13 @@ class Builder:
     # ----------------------------------------------------------------- functions
 
     def _call(self, node: syntax.Call) -> sympy.Basic:
+        if node.function == "diag" and any(isinstance(argument, syntax.Elided) for argument in node.arguments):
+            return sympy.DiagMatrix(described_vector(self, node.arguments, node.start))
+        if any(isinstance(argument, syntax.Elided) for argument in node.arguments):
+            self._error(f"{node.function} of a list with \\dots is not read", node.start)
         arguments = [self.build(argument) for argument in node.arguments]
         if node.function == "diag" and len(arguments) == 1:
-            vector = as_matrix(arguments[0], self.notation)
+            vector = as_matrix(arguments[0], self.notation) or self._entries_vector(arguments[0])
             if vector is not None:
                 return sympy.DiagMatrix(vector)
         if len(arguments) == 1 and is_matrix(arguments[0]) and node.function not in ("diag", "tr", "trace"):
@@ -354,6 +374,13 @@ class Builder:
             raise TypeError(f"the table's function {node.function} returned {type(value).__name__}, not a SymPy object")
         return value
 
+    def _entries_vector(self, entry: sympy.Basic) -> sympy.Basic | None:
+        """``diag(p_i(1 - p_i))``: the vector of the entries at the one index the argument has."""
+        indices = {index for node in entry.atoms(sympy.Indexed) for index in node.indices}
+        if len(indices) != 1 or not isinstance(next(iter(indices)), sympy.Symbol):
+            return None
+        return entry_vector(entry, next(iter(indices)), self.notation)
+
     def _elementwise_call(self, node: syntax.Call, argument: sympy.MatrixExpr) -> sympy.Basic:
         """A scalar function of a matrix applies to each entry (``\\log \\hat{y}``, ``\\sigma(Xw)``)."""
         if node.builtin:
@@ -366,6 +393,8 @@ class Builder:
 
     def _transpose(self, node: syntax.Transpose) -> sympy.Basic:
         value = self.build(node.operand)
+        if isinstance(node.operand, syntax.Items):
+            return value  # (a, b, c)^T: a list written in a line and transposed is the column it means
         transposed = transpose(value, self.notation)
         if transposed is None:
             self._error(f"the shape of {value} is not known, so its transpose cannot be read", node.start)
@@ -402,13 +431,15 @@ class Builder:
     def _gradient(self, node: syntax.Gradient) -> sympy.Basic:
         expression = self.build(node.expression)
         if node.variable is None:
-            return VectorDerivative(expression)
+            value = VectorDerivative(expression)
+            return VectorDerivative(value) if node.order == 2 else value
         variable = self.build(node.variable)
         if isinstance(variable, (sympy.IndexedBase, sympy.MatrixSymbol)):
-            return VectorDerivative(expression, variable)
+            value = VectorDerivative(expression, variable)
+            return VectorDerivative(value, variable) if node.order == 2 else value
         if not isinstance(variable, (sympy.Symbol, sympy.Indexed)):
             self._error("∇ is taken with respect to a name", node.variable.start)
-        return sympy.Derivative(expression, variable, evaluate=False)
+        return sympy.Derivative(expression, (variable, node.order), evaluate=False)
 
     def _differential(self, node: syntax.Differential) -> NoReturn:
         self._error("∂ on its own: write a derivative, \\frac{\\partial L}{\\partial z} or ∂L/∂z", node.start)
@@ -419,14 +450,35 @@ class Builder:
         index = self._inferred_index(body, node) if node.index is None else self.symbol(node.index.name)
         if node.lower is None or node.upper is None:
             lower, upper = self.default_range()
+            upper = self._declared_extent(body, index) or upper
         else:
             lower, upper = self.build(node.lower), self.build(node.upper)
+        if is_matrix(body):
+            if kind != "sum" or node.excluded is not None:
+                self._error("only a plain sum of matrices or vectors is read", node.start)
+            return MatrixSum(body, (index, lower, upper))
         operator = sympy.Sum if kind == "sum" else sympy.Product
         whole = operator(body, (index, lower, upper))
         if node.excluded is None:
             return whole
         left_out = body.xreplace({index: self.build(node.excluded)})
         return whole - left_out if kind == "sum" else whole / left_out
+
+    def _declared_extent(self, body: sympy.Basic, index: sympy.Basic) -> sympy.Basic | None:
+        """The size a sum's index runs to when the sheet writes no limits, from the declared shapes of what it
+        indexes (``\\sum_j x_{ij} v_j`` runs over the d features); None when they do not agree or say nothing."""
+        sizes: set[sympy.Basic] = set()
+        matrices = self.notation.matrices
+        for entry in body.atoms(sympy.Indexed):
+            name = self.notation.rows.get(str(entry.base)) or str(entry.base)
+            shape = matrices.get(name)
+            if shape is None:
+                continue
+            for position, value in enumerate(entry.indices):
+                if value == index:
+                    dimension = shape[position] if len(entry.indices) == 2 else shape[0]
+                    sizes.add(self._limit(dimension) if not isinstance(dimension, int) else sympy.Integer(dimension))
+        return sizes.pop() if len(sizes) == 1 else None
 
     def _inferred_index(self, body: sympy.Basic, node: syntax.BigOperator) -> sympy.Basic:
         """The one index subscripted in ``body`` and free in it; anything else is refused, not guessed."""
@@ -507,4 +559,8 @@ _HANDLERS: dict[type, Callable[[Builder, Any], sympy.Basic]] = {
     syntax.Differential: Builder._differential,
     syntax.BigOperator: Builder._big_operator,
     syntax.BoxedChain: Builder._boxed_chain,
+    syntax.MatrixLiteral: build_matrix,
+    syntax.Items: build_items,
+    syntax.Prime: build_prime,
+    syntax.Extremum: build_extremum,
 }

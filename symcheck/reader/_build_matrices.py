@@ -19,6 +19,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 __all__ = [
     "IDENTITY_SIZE",
     "as_matrix",
+    "is_declared_matrix",
     "elementwise",
     "is_matrix",
     "matrix_norm",
@@ -36,6 +37,13 @@ IDENTITY_SIZE = sympy.Symbol("_identity_size", integer=True, positive=True)
 
 def is_matrix(value: Any) -> bool:
     return isinstance(value, sympy.MatrixExpr)
+
+
+def is_declared_matrix(value: Any, notation: Any) -> bool:
+    """A name declared as a matrix with more than one row and column (X, not a vector): written beside
+    other factors it multiplies as a matrix, in the order written."""
+    declared = _declared(value, notation)
+    return declared is not None and declared.shape[0] != 1 and declared.shape[1] != 1
 
 
 def _size(value: Any, builder: Any) -> sympy.Basic:
@@ -65,11 +73,17 @@ def as_matrix(value: sympy.Basic, notation: Any, builder: Any = None) -> sympy.M
     if declared is not None:
         return declared
     if isinstance(value, sympy.Mul):
-        factors = [_declared(factor, notation) or factor for factor in value.args]
+        factors = [as_matrix(factor, notation) or factor for factor in value.args]
         matrices = [factor for factor in factors if is_matrix(factor)]
         if len(matrices) == 1 and not any(isinstance(f, sympy.Indexed) for f in factors):
             scalars = [factor for factor in factors if not is_matrix(factor)]
             return sympy.MatMul(*scalars, matrices[0], evaluate=False)
+    if isinstance(value, sympy.Add):  # p - y of two vectors, beside a matrix: a difference of vectors
+        terms = [as_matrix(term, notation) or term for term in value.args]
+        if any(is_matrix(term) for term in terms) and not any(
+            isinstance(node, sympy.Indexed) for node in value.atoms(sympy.Indexed)
+        ):
+            return matrix_sum(terms, notation)
     return None
 
 

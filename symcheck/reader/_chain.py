@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from symcheck.reader._errors import LatexSyntaxError, Origin
+from symcheck.reader._parser_matrices import MATRIX_ENVIRONMENTS
 from symcheck.reader._tokens import Token
 from symcheck.reader._vocabulary import ALIGNED_ENVIRONMENTS, CHAIN_ENVIRONMENTS, MULTIPLY, RELATIONS
 
@@ -65,9 +66,9 @@ def _split(tokens: list[Token], separator: Callable[[Token], bool]) -> list[list
     parts: list[list[Token]] = [[]]
     depth = 0
     for token in tokens:
-        if token.is_char("{"):
+        if token.is_char("{") or (token.kind == "begin" and token.text in MATRIX_ENVIRONMENTS):
             depth += 1
-        elif token.is_char("}"):
+        elif token.is_char("}") or (token.kind == "end" and token.text in MATRIX_ENVIRONMENTS):
             depth -= 1
         if depth == 0 and separator(token):
             parts.append([])
@@ -124,14 +125,52 @@ def _split_at_wide_spaces(tokens: list[Token]) -> list[list[Token]]:
     return [piece for piece in pieces if piece]
 
 
+IMPLICATIONS = frozenset(
+    {
+        "Rightarrow",
+        "Longrightarrow",
+        "implies",
+        "iff",
+        "Leftrightarrow",
+        "Longleftrightarrow",
+        "Leftarrow",
+        "Longleftarrow",
+        "impliedby",
+        "therefore",
+    }
+)
+"""Arrows between two statements (``a = 0 \\iff b = c``): each side is a chain of its own."""
+
+
+def _split_at_implications(tokens: list[Token]) -> list[list[Token]]:
+    pieces: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        if token.kind == "char" and token.text in _OPENERS:
+            depth += 1
+        elif token.kind == "char" and token.text in _CLOSERS:
+            depth = max(0, depth - 1)
+        if depth == 0 and token.kind == "command" and token.text in IMPLICATIONS:
+            pieces.append([])
+        else:
+            pieces[-1].append(token)
+    return [piece for piece in pieces if piece]
+
+
 def split_chains(tokens: list[Token], source: str, origin: Origin | None) -> list[list[Token]]:
     """The token lists of the chains in a formula: the rows and columns of an aligned or gathered
-    block, and items set apart by a wide space; otherwise the one chain of the formula."""
-    return [piece for chain in _environment_chains(tokens, source, origin) for piece in _split_at_wide_spaces(chain)]
+    block, the two sides of an implication (⇒, ⟺), and items set apart by a wide space; otherwise the
+    one chain of the formula."""
+    return [
+        piece
+        for chain in _environment_chains(tokens, source, origin)
+        for part in _split_at_implications(chain)
+        for piece in _split_at_wide_spaces(part)
+    ]
 
 
 def _environment_chains(tokens: list[Token], source: str, origin: Origin | None) -> list[list[Token]]:
-    if not tokens or tokens[0].kind != "begin":
+    if not tokens or tokens[0].kind != "begin" or tokens[0].text in MATRIX_ENVIRONMENTS:
         return [tokens]
     first, last = tokens[0], tokens[-1]
     environment = first.text

@@ -40,6 +40,7 @@ class Notation:
     """Declared names of several letters, recognised when written as plain letters (``BCE``)."""
     matrices: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
     identity: str | None = None
+    rows: Mapping[str, str] = field(default_factory=dict)
 
     def is_indexed(self, base: str, full: str) -> bool:
         return base in self.indexed or full in self.indexed
@@ -109,6 +110,11 @@ def compile_notation(table: SymbolTable) -> Notation:
     kronecker = None if table.kronecker is None else _canonical(table.kronecker, names, "kronecker", bare=True)
     matrices = {_canonical(key, names, "matrices"): shape for key, shape in table.matrices.items()}
     identity = None if table.identity is None else _canonical(table.identity, names, "identity", bare=True)
+    rows = {
+        _canonical(key, names, "rows", bare=True): _canonical(value, names, "rows", bare=True)
+        for key, value in table.rows.items()
+    }
+    indexed |= set(rows)
     declared = frozenset(functions) | frozenset(symbols) | indexed | layered | integers | frozenset(matrices)
     if identity is not None:
         declared |= {identity}
@@ -133,4 +139,5 @@ def compile_notation(table: SymbolTable) -> Notation:
         words=frozenset(name for name in declared if len(name) > 1 and name.isascii() and name.isalpha()),
         matrices=matrices,
         identity=identity,
+        rows=rows,
     )

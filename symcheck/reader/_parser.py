@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 from symcheck.reader._errors import LatexSyntaxError, Origin
 from symcheck.reader._limits import MAX_DEPTH
 from symcheck.reader._parser_calculus import CalculusMixin
+from symcheck.reader._parser_matrices import ELISIONS, MATRIX_ENVIRONMENTS, MatricesMixin
 from symcheck.reader._parser_names import NamesMixin, describe
 from symcheck.reader._parser_operators import OperatorsMixin
 from symcheck.reader._syntax import (
@@ -72,7 +73,7 @@ _Range = tuple[int, int]
 """Token indices [begin, end) of a script or argument, read later once its meaning is known."""
 
 
-class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
+class Parser(NamesMixin, CalculusMixin, OperatorsMixin, MatricesMixin):
     """Parse one token list (a formula, or one chain of an aligned block) of ``source``."""
 
     def __init__(
@@ -358,6 +359,8 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
                 return self._norm(), False
             return self._absolute(), False
         if kind == "begin":
+            if token.text in MATRIX_ENVIRONMENTS:
+                return self._matrix_literal(), False
             if token.text in CHAIN_ENVIRONMENTS:
                 self._error(f"\\begin{{{token.text}}} is only read around a whole formula", token.start)
             self._error(f"\\begin{{{token.text}}} is not supported", token.start)
@@ -435,12 +438,15 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
         return Interval(opener.start, closer.end, lower, upper, opener.is_char("("), closer.is_char(")"))
 
     def _bracketed(self) -> Node:
+        opener_index = self.position
         opener = self._advance()
         closer = _CLOSERS[opener.text]
         saved_bars, self.open_bars = self.open_bars, 0
         try:
             inner = self._expression()
             token = self._peek()
+            if token.is_char(",") and opener.text in "([" and self._tuple_allowed(opener_index):
+                return self._items_rest(opener, inner, closer)
             if token.is_char(","):
                 self._error(
                     "a list (a, b, …) is not one value; if the name before it is a function, "
@@ -557,6 +563,11 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
     def _builtin(self, name: str, token: Token) -> tuple[Node, bool]:
         if name == "sqrt":
             return self._root(token), False
+        if name in ("max", "min") and self._peek().is_char("_"):
+            return self._extremum(token, name), False
+        order = self._primes()
+        if order:
+            return self._prime_call(token, name, True, order), False
         log_base: Node | None = None
         power: Node | None = None
         while self._peek().is_char("_", "^"):
@@ -600,6 +611,12 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin):
         arguments: list[Node] = []
         try:
             while True:
+                token = self._peek()
+                if token.kind == "command" and token.text in ELISIONS and arguments:
+                    arguments.append(self._item())
+                    if self._peek().is_char(","):
+                        self._advance()
+                    continue
                 argument = self._expression()
                 if self._peek().is_char("="):
                     self._advance()

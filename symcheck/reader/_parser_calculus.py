@@ -156,17 +156,27 @@ class CalculusMixin:
             )
 
     def _gradient(self) -> Node:
-        """``\\nabla_w L``: the gradient of what follows, with respect to the subscript (if written)."""
+        """``\\nabla_w L`` (the gradient of what follows, with respect to the subscript if written) and
+        ``\\nabla^2_w L``, ``\\nabla_w^2 L`` (the Hessian)."""
         command = self._advance()
         variable: Node | None = None
-        if self._peek().is_char("_"):
+        order = 1
+        while self._peek().is_char("_", "^"):
             operator = self._advance()
-            variable = self._script_expression(operator)
+            script = self._script_expression(operator)
+            if operator.text == "_":
+                if variable is not None:
+                    self._error("double subscript on ∇", operator.start)
+                variable = script
+            elif isinstance(script, Number) and script.text == "2" and order == 1:
+                order = 2
+            else:
+                self._error("∇ takes the power 2 only (∇² is the Hessian)", operator.start)
         following = self._peek()
         if not self._starts_factor(following):
             self._error(f"∇ needs what it differentiates, found {self._describe_next(following)}", following.start)
         expression = self._factor()
-        return Gradient(command.start, expression.end, expression, variable)
+        return Gradient(command.start, expression.end, expression, variable, order)
 
     def _differential(self) -> Node:
         token = self._advance()

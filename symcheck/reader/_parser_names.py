@@ -56,6 +56,8 @@ class NamesMixin:
         head = self._name_head()
         if head.builtin:
             return self._builtin(head.name, first)
+        if head.name in self.notation.functions and (order := self._primes()):
+            return self._prime_call(first, head.name, False, order), False
         subscript, superscript = self._scripts(head)
         full, power = self._canonical_name(head.name, superscript)
         end = self.tokens[self.position - 1].end

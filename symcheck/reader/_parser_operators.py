@@ -39,8 +39,9 @@ class OperatorsMixin:
         lower: Node | None = None
         upper: Node | None = None
         excluded: Node | None = None
+        others: tuple[Name, ...] = ()
         if lower_script is not None:
-            index, lower, excluded = self._within(*lower_script[1], lambda: self._operator_index(kind))
+            index, lower, excluded, others = self._within(*lower_script[1], lambda: self._operator_index(kind))
         if excluded is not None and upper_script is not None:
             self._error(f"\\{kind}_{{k \\neq i}} takes no upper limit", upper_script[0].start)
         if upper_script is not None:
@@ -58,10 +59,13 @@ class OperatorsMixin:
             body = Negative(sign.start, body.end, body)
         if excluded is not None:
             lower = None
+        for other in reversed(others):  # \sum_{j,k}: a sum over j of a sum over k, each over its default range
+            body = BigOperator(command.start, body.end, kind, body, other, None, None)
         return BigOperator(command.start, body.end, kind, body, index, lower, upper, excluded)
 
-    def _operator_index(self, kind: str) -> tuple[Name, Node | None, Node | None]:
-        """The index and its lower limit (``i=1``), or the index left out (``k \\neq i``: every k but i)."""
+    def _operator_index(self, kind: str) -> tuple[Name, Node | None, Node | None, tuple[Name, ...]]:
+        """The index and its lower limit (``i=1``), the index left out (``k \\neq i``: every k but i), or
+        several indices over their default ranges (``j,k``)."""
         token = self._peek()
         if not (token.kind == "letter" or token.is_command(*GREEK)):
             self._error(f"cannot read the index of \\{kind}: write \\{kind}_{{i=1}}^{{K}}", token.start)
@@ -69,13 +73,21 @@ class OperatorsMixin:
         index = Name(token.start, token.end, token.text)
         if self._peek().is_char("="):
             self._advance()
-            return index, self._expression(), None
+            return index, self._expression(), None, ()
         if self._at_relation() and RELATIONS[self._peek().text] == "≠":
             self._advance()
-            return index, None, self._expression()
+            return index, None, self._expression(), ()
+        others: list[Name] = []
+        while self._peek().is_char(",") and not self._at_end():
+            self._advance()
+            other = self._peek()
+            if other.kind != "letter":
+                self._error(f"cannot read the indices of \\{kind}: write \\{kind}_{{j,k}}", other.start)
+            self._advance()
+            others.append(Name(other.start, other.end, other.text))
         if not self._at_end():
             self._error(f"cannot read the index of \\{kind}: write \\{kind}_{{i=1}}^{{K}}", token.start)
-        return index, None, None
+        return index, None, None, tuple(others)
 
     def _boxed(self) -> Node:
         command = self._advance()

@@ -23,17 +23,22 @@ __all__ = [
     "Constant",
     "Derivative",
     "Differential",
+    "Elided",
     "Equation",
+    "Extremum",
     "Gradient",
     "Indexed",
     "Interval",
+    "Items",
     "Kronecker",
+    "MatrixLiteral",
     "Name",
     "Negative",
     "Node",
     "Norm",
     "Number",
     "Power",
+    "Prime",
     "Product",
     "Quotient",
     "Reciprocal",
@@ -197,10 +202,11 @@ class Interval(Node):
 
 @dataclass(frozen=True, slots=True)
 class Gradient(Node):
-    """``\\nabla_v f`` (``variable`` None for a bare ``\\nabla f``)."""
+    """``\\nabla_v f`` (``variable`` None for a bare ``\\nabla f``); ``order`` 2 for ``\\nabla^2_v f``."""
 
     expression: Node
     variable: Node | None
+    order: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,3 +237,41 @@ class ChainSyntax:
     trailing: str | None = None
     leading_offset: int = 0
     trailing_offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixLiteral(Node):
+    """``\\begin{pmatrix} 2 & 1 \\\\ 1 & 2 \\end{pmatrix}`` (also bmatrix, array, ...): its rows of cells."""
+
+    rows: tuple[tuple[Node, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Elided(Node):
+    """``\\dots`` in a list: the items between the one before and the one after (``p_1, \\dots, p_n``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Items(Node):
+    """``(a, b, c)`` outside a call: a vector of its items, one of which may be :class:`Elided`."""
+
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prime(Node):
+    """``f'(x)``, ``\\sigma^{\\prime}(2z)``, ``\\tanh''(z)``: the ``order``-th derivative of f at ``argument``."""
+
+    function: str
+    builtin: bool
+    order: int
+    argument: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Extremum(Node):
+    """``\\max_z f`` or ``\\min_{w} L(w)``: the largest (smallest) value of ``body`` over ``variable``."""
+
+    kind: str
+    variable: Node
+    body: Node

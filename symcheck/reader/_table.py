@@ -66,6 +66,8 @@ class SymbolTable:
       does matrix algebra (a transpose, a norm, ``diag``, a product with a matrix); elsewhere an indexed
       name stays indexed (``\hat{y} - y`` read entry by entry). ``identity`` names the identity matrix
       (``I``), whose size comes from the matrices it meets.
+    * ``rows``: names of a matrix's rows (``{"x": "X"}``): ``x_i`` is the i-th row of X as a column vector
+      (``x_i^\top w`` is Σ_l X_il w_l), ``x_{ij}`` is the entry X_ij.
 
     ``e`` is Euler's number unless the table declares ``e``; ``\pi`` is π unless it declares ``pi``.
     """
@@ -81,6 +83,7 @@ class SymbolTable:
     default_sum_range: tuple[Any, Any] = (1, "K")
     matrices: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
     identity: str | None = None
+    rows: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         functions = self.functions
@@ -88,6 +91,7 @@ class SymbolTable:
             functions = dict.fromkeys(_names(functions))
         object.__setattr__(self, "functions", MappingProxyType(dict(functions)))
         object.__setattr__(self, "symbols", MappingProxyType(dict(self.symbols)))
+        object.__setattr__(self, "rows", MappingProxyType(dict(self.rows)))
         object.__setattr__(
             self, "matrices", MappingProxyType({key: tuple(shape) for key, shape in self.matrices.items()})
         )
@@ -111,5 +115,6 @@ class SymbolTable:
                 self.default_sum_range,
                 tuple(self.matrices.items()),
                 self.identity,
+                tuple(self.rows.items()),
             )
         )

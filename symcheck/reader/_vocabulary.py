@@ -163,6 +163,10 @@ RELATIONS = {
     "leftarrow": "←",
     "gets": "←",
     "in": "∈",
+    "succeq": "⪰",
+    "succ": "≻",
+    "preceq": "⪯",
+    "prec": "≺",
 }
 """Relation spellings (commands by name, characters as written) and the symbol each one stands for."""
 
@@ -175,8 +179,6 @@ UNSUPPORTED = {
     "mp": "∓ is two values, not one",
     "to": "→ is not a relation the reader knows",
     "rightarrow": "→ is not a relation the reader knows",
-    "Rightarrow": "⇒ is not a relation the reader knows",
-    "implies": "⇒ is not a relation the reader knows",
     "int": "integrals are not supported",
     "lim": "limits are not supported",
     "forall": "quantifiers are not an expression",
