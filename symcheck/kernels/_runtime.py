@@ -234,8 +234,32 @@ def row_dot(x: np.ndarray, w: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
-def _rows(value: np.ndarray, rows: int) -> np.ndarray:
-    return value.reshape(rows, -1)
+CHUNK_ROWS = 64
+"""Rows per BLAS partial sum. BLAS adds the rows of a matrix product one after another, an error
+growing with their number (20 ulp over 26,000 positive terms, 6 over 256); over 64 rows it stays
+near an ulp, and the chunks' partial sums are added pairwise (benchmarks/regression_kernels.py)."""
+
+
+def _chunked(weights: np.ndarray | None, left: np.ndarray, right: np.ndarray | None) -> np.ndarray:
+    """The partial sums ``Σ weights·left ⊗ right`` over consecutive chunks of rows, stacked on axis 0."""
+    rows = left.shape[0]
+    size = CHUNK_ROWS
+    parts = []
+    for start, stop in ((0, rows - rows % size), (rows - rows % size, rows)):
+        count = (stop - start) // size if stop - start >= size else (1 if stop > start else 0)
+        if not count:
+            continue
+        chunk = (stop - start) // count
+        first = left[start:stop].reshape(count, chunk, -1)
+        if right is None:
+            scale = weights[start:stop].reshape(count, 1, chunk)
+            parts.append(np.matmul(scale, first)[:, 0, :])
+            continue
+        second = right[start:stop].reshape(count, chunk, -1)
+        if weights is not None:
+            first = first * weights[start:stop].reshape(count, chunk, 1)
+        parts.append(np.matmul(first.transpose(0, 2, 1), second))  # aᵀa: a symmetric rank-k update per chunk
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def accumulate(
@@ -245,32 +269,30 @@ def accumulate(
     left: np.ndarray | None,
     right: np.ndarray | None,
 ) -> None:
-    """``high + low += Σ_rows scale·left ⊗ right`` for one block, without rounding error across blocks.
+    """``high + low += Σ_rows scale·left ⊗ right`` for one block, in double words.
 
     ``scale`` is one number per row (None for 1); ``left`` and ``right`` are the factors along the
-    first and second class index (None when the output has fewer). The block's part is a pairwise
-    sum, a matrix-vector or a matrix product; it is added to the double word ``(high, low)`` by
-    TwoSum, so the accumulated total is exact up to the rounding of the parts.
+    first and second class index (None when the output has fewer). A block's rows are summed
+    pairwise (no class index) or as matrix products over chunks of :data:`CHUNK_ROWS` rows whose
+    partial sums are added pairwise, and the block's sum is added to the accumulator in double
+    words: the total carries the rounding of the chunks and of ``log2(rows/64)`` pairwise levels.
     """
+    from symcheck.kernels import _dd
+
     reference = next(value for value in (scale, left, right) if value is not None)
     rows = reference.shape[0]
     weights = None if scale is None else scale.reshape(rows)
     if left is None:
-        part = np.add.reduce(weights, keepdims=True)
-    elif right is None:
-        factor = _rows(left, rows)
-        part = factor.T @ weights if weights is not None else np.add.reduce(factor, axis=0)
+        part: tuple[np.ndarray, np.ndarray] | np.ndarray = np.add.reduce(weights, keepdims=True)
     else:
-        first, second = _rows(left, rows), _rows(right, rows)
-        if weights is not None:
-            first = first * weights[:, None]
-        part = first.T @ second  # aᵀa (the same buffer twice) is a symmetric rank-k update in BLAS
-    part = np.asarray(part, dtype=np.float64).reshape(high.shape)
-    total = high + part
-    from_part = total - high
-    error = (high - (total - from_part)) + (part - from_part)
-    low += error
-    np.copyto(high, total)
+        if weights is None and right is None:
+            weights = np.ones(rows, dtype=left.dtype)
+        matrix = None if right is None else right.reshape(rows, -1)
+        partials = _chunked(weights, left.reshape(rows, -1), matrix)
+        part = class_sum(partials, 0, np.empty((1, *partials.shape[1:]), dtype=partials.dtype))
+    total, error = _dd.add((high, low), part)
+    np.copyto(high, total.reshape(high.shape))
+    np.copyto(low, error.reshape(low.shape))
 
 
 def finish_sum(high: np.ndarray, low: np.ndarray, numerator: float, denominator: float, out: np.ndarray) -> None:

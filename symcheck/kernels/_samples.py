@@ -43,7 +43,7 @@ class _Translation:
         self.count = samples.count
         self.classes = {argument.base for argument in spec.arguments if isinstance(argument, ClassArray)}
         self.rows: dict[sp.IndexedBase, sp.Symbol] = {
-            argument.base: sp.Dummy(f"{argument.base.name}_row", real=True)
+            argument.base: sp.Symbol(f"{argument.base.name}[row]", real=True)  # a name no argument can have
             for argument in spec.arguments
             if isinstance(argument, SampleArray)
         }

@@ -1,0 +1,22 @@
+def kernel_rows(arg_X, arg_w, arg_y, out_0):
+    N = arg_X.shape[0]
+    K = arg_X.shape[1]
+    dtype = out_0.dtype
+    acc_0 = np.zeros((K,), dtype=np.float64)
+    low_0 = np.zeros((K,), dtype=np.float64)
+    if N == 0:
+        _finish_sum(acc_0, low_0, 1.0, N, out_0)
+        return
+    B = _rows_per_block(N, K, False, 1)
+    b0 = np.empty((B, 1), dtype=dtype)
+    n = B
+    for start in range(0, N, B):
+        stop = start + B
+        if stop > N:
+            stop = N
+            n = N - start
+            b0 = b0[:n, :]
+        _row_dot(arg_X[start:stop, :], arg_w, b0)
+        np.subtract(b0, arg_y[start:stop, None], out=b0)
+        _accumulate(acc_0, low_0, b0, arg_X[start:stop, :], None)
+    _finish_sum(acc_0, low_0, 1.0, N, out_0)
