@@ -56,6 +56,8 @@ STYLE = f"""\
 .symcheck math {{ font-family: {MATH_FONTS}; font-size: 1.08em; }}
 .symcheck .display {{ overflow-x: auto; overflow-y: hidden; max-width: 100%; margin: 0.5em 0; padding: 0.15em 0; }}
 .symcheck .display > math {{ margin: 0; }}
+.symcheck .wide {{ display: inline-block; max-width: 100%; overflow-x: auto; overflow-y: hidden;
+  vertical-align: middle; }}
 .symcheck mtd[columnalign="left"] {{ text-align: left; }}
 .symcheck menclose[notation="box"] {{ border: 1px solid currentColor; padding: 0.15em 0.3em; }}
 .symcheck h1 {{ font-size: 1.8rem; margin: 0 0 0.6rem; }}
@@ -97,6 +99,8 @@ STYLE = f"""\
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
+_WIDE = 40
+"""LaTeX characters past which a piece of inline math gets a scrolling box of its own."""
 _TRAILING_OPERATOR = re.compile(r"<mo>([^<]*)</mo>((?:</mrow>)*</math>)$")
 _BREAK_AFTER = re.compile(r"(?<=\w)([._/])(?=\w)")
 
@@ -145,11 +149,18 @@ class _HtmlRenderer(DocumentRenderer):
         return "<code>" + _BREAK_AFTER.sub(r"\1<wbr>", _text(node.text)) + "</code>"
 
     def _print_InlineMath(self, node: InlineMath) -> str:
-        """Inline math, in pieces a line may break between (after a relation, as TeX breaks)."""
-        pieces = [checked_mathml(piece, display=False) for piece in inline_pieces(node.math.latex)]
+        """Inline math, in pieces a line may break between (after a relation, as TeX breaks).
+
+        A piece still long (a matrix written out in a diagnosis) may be wider than a phone's screen and
+        cannot break: it sits in a box of at most the line's width that scrolls what does not fit.
+        """
+        sources = inline_pieces(node.math.latex)
+        pieces = [checked_mathml(piece, display=False) for piece in sources]
         # a piece ends with the relation it was cut after: the space between the pieces stands for its own
+        pieces = [*(_TRAILING_OPERATOR.sub(r'<mo rspace="0">\1</mo>\2', piece) for piece in pieces[:-1]), pieces[-1]]
         return " ".join(
-            [*(_TRAILING_OPERATOR.sub(r'<mo rspace="0">\1</mo>\2', piece) for piece in pieces[:-1]), pieces[-1]]
+            f'<span class="wide">{piece}</span>' if len(source) > _WIDE else piece
+            for source, piece in zip(sources, pieces, strict=True)
         )
 
     def _print_Link(self, node: Link) -> str:
