@@ -108,7 +108,12 @@ def _multiply(x: Interval, y: Interval) -> Interval:
         return _negate(_multiply(x, _negate(y)))
     low = _product(x.low, y.low)
     high = _product(x.high, y.high)
-    return Interval(low, high, x.low_open or y.low_open, x.high_open or y.high_open)
+    # an end is open when either factor's is, unless a factor attains 0 there: (0, ∞) × [0, ∞) holds 0
+    zero_low = (x.low == 0 and not x.low_open) or (y.low == 0 and not y.low_open)
+    zero_high = (x.high == 0 and not x.high_open) or (y.high == 0 and not y.high_open)
+    return Interval(
+        low, high, (x.low_open or y.low_open) and not zero_low, (x.high_open or y.high_open) and not zero_high
+    )
 
 
 def _reciprocal(x: Interval) -> Interval:

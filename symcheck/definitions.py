@@ -33,9 +33,15 @@ def _apply(value: sp.Basic, arguments: tuple[sp.Basic, ...]) -> sp.Basic:
 
 
 def _substitute_once(expr: sp.Basic, definitions: tuple[Definition, ...]) -> sp.Basic:
-    plain = {d.symbol: d.value for d in definitions if isinstance(d.symbol, (sp.Symbol, sp.MatrixSymbol))}
+    plain = {d.symbol: d.value for d in definitions if isinstance(d.symbol, sp.Symbol)}
     if plain:
         expr = expr.xreplace(plain)
+    matrices = {str(d.symbol.name): d.value for d in definitions if isinstance(d.symbol, sp.MatrixSymbol)}
+    if matrices and expr.has(sp.MatrixSymbol):  # by name: the sizes inside may be another object named n
+        expr = expr.replace(
+            lambda node: isinstance(node, sp.MatrixSymbol) and str(node.name) in matrices,
+            lambda node: matrices[str(node.name)],
+        )
     for definition in definitions:
         symbol = definition.symbol
         if isinstance(symbol, sp.IndexedBase):

@@ -7,6 +7,7 @@ carriage returns; ``--quiet`` prints nothing.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from typing import TextIO
@@ -41,6 +42,8 @@ class ClassProgress:
         self.bar = not quiet and _is_terminal(self.stream)
         self.started = time.perf_counter()
         self._drawn = False
+        # one column short of the terminal's width, so that the line never wraps (``\r`` returns within it)
+        self.columns = max(20, min(100, shutil.get_terminal_size((101, 24)).columns - 1))
 
     def __call__(self, done: int, total: int, outcome: SheetOutcome) -> None:
         if self.quiet:
@@ -52,16 +55,16 @@ class ClassProgress:
         filled = round(_WIDTH * done / max(total, 1))
         elapsed = time.perf_counter() - self.started
         line = f"grading [{'#' * filled}{'-' * (_WIDTH - filled)}] {done}/{total}  {elapsed:.0f} s  {outcome.student}"
-        self.stream.write("\r" + line[:100].ljust(100))
+        self.stream.write("\r" + line[: self.columns].ljust(self.columns))
         self.stream.flush()
         self._drawn = True
         if outcome.report is None:  # an error stays visible above the bar
-            self.stream.write(f"\r{' ' * 100}\r{outcome_line(outcome)}\n")
+            self.stream.write(f"\r{' ' * self.columns}\r{outcome_line(outcome)}\n")
             self._drawn = False
 
     def close(self) -> None:
         if self._drawn:
-            self.stream.write(f"\r{' ' * 100}\r")
+            self.stream.write(f"\r{' ' * self.columns}\r")
             self.stream.flush()
             self._drawn = False
 

@@ -16,7 +16,6 @@ r"""Turn what was found on a sheet into graded claims: one per link of a chain, 
 from __future__ import annotations
 
 import functools
-
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -28,11 +27,11 @@ from symcheck.grading._collect import Collected
 from symcheck.grading._conditional import conditional_claim
 from symcheck.grading._data import DataError, apply_data
 from symcheck.grading._items import Chain, Condition, Item, Shape, Term, Unreadable
-from symcheck.grading._solves import Solver
 from symcheck.grading._judge import ENTRY, Judge, Judgement, Valued, at_entry, bare_vectors, vector_entry
 from symcheck.grading._match import Match, Matcher
 from symcheck.grading._mistakes import diagnose_shape
 from symcheck.grading._notation import names_in
+from symcheck.grading._solves import Solver
 from symcheck.grading._spec import Homework, PartSpec
 from symcheck.grading._wording import Wording
 from symcheck.model import Definition
@@ -213,9 +212,9 @@ class ClaimMaker:
             follows = None
             if index > 0 and judged.verdict != "correct":
                 follows = self._follows(item, left, relation, right)
-                if follows.verdict == "correct":
+                if follows.verdict == "correct":  # error carried forward: the step is right, not marked down again
                     judged = replace(judged, verdict="correct", detail="it follows from the line before")
-            start = left.start if self._contiguous(left, right) else right.start
+            start = self._link_start(item, index, left, right)
             claim = self._result(item, match, item.terms[0], right, judged, start, right.end, previous=previous)
             if (
                 follows is not None
@@ -245,6 +244,11 @@ class ClaimMaker:
             left_value, relation, right_value, left.text, right.text, definitions, part, item.conditions
         )
 
+    def _link_start(self, item: Chain, index: int, left: Term, right: Term) -> int:
+        """Where a link's text starts: the link is its two terms and the relation between them (``b = c``),
+        as it stands on the sheet; a link whose terms are apart (across prose) quotes its right term."""
+        return left.start if self._contiguous(left, right) else right.start
+
     def _contiguous(self, left: Term, right: Term) -> bool:
         """Whether only a relation (and layout) stands between two terms, so the link is one piece of text."""
         between = self.submission.text[left.end : right.start]
@@ -266,7 +270,25 @@ class ClaimMaker:
             self.judge.compare(value_student, valued, relation, term.text, item.conditions, part)
             for value_student, valued in readings
         ]
-        return self.judge.best(judgements)
+        judged = self.judge.best(judgements)
+        if judged.verdict != "correct" and relation == "=" and part is not None and part.solves:
+            judged = self._at_answer(judged, readings, part, term, item) or judged
+        return judged
+
+    def _at_answer(
+        self, judged: Judgement, readings: list, part: PartSpec, term: Term, item: Chain
+    ) -> Judgement | None:
+        """``∇L = 0`` in a part that solves for w: a condition on w, right when it holds at the answer."""
+        definitions = tuple(self.judge.scope_definitions(part))
+        for value_student, valued in readings:
+            if not self.solver.unknowns_in(valued.value, value_student, part):
+                continue
+            solved = self.solver.judge_equation(
+                valued.value, value_student, part, term.text, definitions, item.conditions
+            )
+            if solved is not None and solved.verdict == "correct":
+                return replace(solved, valued=valued, student=value_student)
+        return None
 
     def _entries(
         self, match: Match, student: sp.Basic, values: list[Valued], part: PartSpec | None, conditions: tuple
@@ -304,7 +326,11 @@ class ClaimMaker:
         key = item.place.part
         definitions = self.judge.sheet_definitions.setdefault(key, [])
         start = 0
-        defining = isinstance(subject, sp.Symbol) and item.relations[0] == "=" and not subject.is_integer
+        defining = (
+            isinstance(subject, (sp.Symbol, sp.MatrixSymbol))
+            and item.relations[0] == "="
+            and not getattr(subject, "is_integer", False)
+        )
         if defining and (str(subject) in self._known_names() or item.terms[1].value.has(subject)):
             defining = False  # a name of the key, or a name defined by itself, is not the sheet's own to define
         if defining:
@@ -366,12 +392,15 @@ class ClaimMaker:
         judged = self.judge.step(
             left_value, relation, right_value, left.text, right.text, tuple(definitions), part, item.conditions
         )
-        if relation == "=" and judged.verdict != "correct" and part is not None and part.solves:
+        if relation == "=" and judged.verdict != "correct" and part is not None and self.solver.unknowns_in(
+            left_value, right_value, part
+        ):
             solved = self.solver.judge_equation(
                 left_value, right_value, part, right.text, tuple(definitions), item.conditions
             )
-            judged = solved if solved is not None else judged
-        start = left.start if self._contiguous(left, right) else right.start
+            judged = solved or Judgement("undecided", detail="an equation in the unknown, not checked at the answer")
+        index = next((position for position, term in enumerate(item.terms) if term is left), 0)
+        start = self._link_start(item, index, left, right)
         unknown = judged.verdict == "wrong" and not self._known(left_value, right_value, part)
         verdict: ClaimVerdict = "undecided" if unknown or judged.verdict == "undecided" else judged.verdict
         if verdict == "undecided" and judged.verdict == "undecided" and "not known" in judged.detail:

@@ -14,6 +14,7 @@ r"""Find everything a sheet states: each formula read in its part's notation, ch
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, replace
 
@@ -26,6 +27,7 @@ from symcheck.grading._slips import Slips
 from symcheck.grading._spec import Homework, NotationSpec
 from symcheck.reader import Chain as ReadChain
 from symcheck.reader import LatexSyntaxError, SymbolTable, read_chains, read_expression, read_shape
+from symcheck.reader._build_matrices import IDENTITY_SIZE
 from symcheck.submission import Formula, Submission
 
 __all__ = ["Collected", "collect"]
@@ -451,11 +453,46 @@ def _as_condition(item: Item, condition: Condition) -> Item:
     return item
 
 
+def _sheet_matrices(homework: Homework, reads: list[_Read], tables: dict) -> dict[str | None, dict[str, tuple]]:
+    """Names a sheet defines as matrices or vectors (``\\mathbf{r} = \\mathbf{X}\\theta - \\mathbf{y}``), by scope,
+    with their shapes; never a name the key declares."""
+    found: dict[str | None, dict[str, tuple]] = {}
+    spelled = {
+        spelling.strip().lstrip("\\")
+        for name, spellings in homework.notation.names
+        for spelling in (name, *spellings)
+    }
+    for read in reads:
+        key = _scope_key(read.place)
+        declared = tables[key].matrices
+        taken = _quantity_names(homework, tables[key]) | spelled
+        for chain in read.chains or ():
+            if len(chain.terms) < 2 or chain.relations[0] != "=":
+                continue
+            subject, value = chain.terms[0], chain.terms[1]
+            if not isinstance(subject, sp.Symbol) or subject.is_integer or not isinstance(value, sp.MatrixExpr):
+                continue
+            name = str(subject)
+            shape = tuple(value.shape)
+            if name in declared or name in taken or any(
+                getattr(size, "free_symbols", set()) & {IDENTITY_SIZE} for size in shape
+            ):
+                continue
+            found.setdefault(key, {})[name] = shape
+    return found
+
+
 def collect(homework: Homework, submission: Submission, slips: Slips | None = None) -> Collected:
     """Every item of ``submission`` in the homework's notation (see the module docstring)."""
     places = assign_parts(homework, submission.headings)
     tables: dict[str | None, SymbolTable] = {}
     reads = _read_all(homework, submission, places, tables)
+    defined = _sheet_matrices(homework, reads, tables)
+    if defined:  # r = Xw − y on the sheet: r is a vector there, and rᵀr its squared norm; read again
+        for key, shapes in defined.items():
+            table = tables[key]
+            tables[key] = dataclasses.replace(table, matrices={**table.matrices, **shapes})
+        reads = _read_all(homework, submission, places, tables)
     slips = slips or Slips()
     names, notes = _resolve_all(homework, reads, tables, slips)
     items = _items(reads, names, tables, submission, slips)

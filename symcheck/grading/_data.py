@@ -123,12 +123,14 @@ def _matrices(expr: sp.Basic, scalars: dict, vectors: dict, rows: dict) -> sp.Ba
 def _carried_out(expr: sp.Basic) -> sp.Basic:
     """The matrix algebra of explicit matrices done (``doit``), down to an explicit matrix where it can be."""
     if isinstance(expr, sp.MatrixExpr) and not expr.free_symbols:
+        from symcheck.grading._explicit import with_explicit_constants
+
         try:
-            done = expr.doit()
+            done = with_explicit_constants(expr).doit()
         except (TypeError, ValueError, AttributeError, NotImplementedError, ZeroDivisionError) as error:
             raise DataError(f"the data make {expr} impossible to compute: {error}") from None
         if isinstance(done, sp.MatrixBase):
-            return sp.ImmutableMatrix(done.applyfunc(sp.nsimplify))
+            return sp.ImmutableMatrix(done)
         return done
     if not expr.args or not expr.has(sp.MatrixExpr):
         return expr

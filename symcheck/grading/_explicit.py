@@ -16,6 +16,7 @@ import sympy as sp
 from symcheck.definitions import expand_definitions
 from symcheck.grading._numbers import judge_numbers, numeric_value, precision_of
 from symcheck.normalize import evaluate_derivatives
+from symcheck.printing.numbers import format_as_written, format_number, format_student
 
 __all__ = ["ExplicitJudgement", "explicit", "judge_explicit", "numeric", "scalarise"]
 
@@ -25,7 +26,7 @@ def explicit(expr: Any, definitions: tuple = ()) -> sp.ImmutableMatrix | None:
     if not isinstance(expr, sp.MatrixExpr) or expr.free_symbols:
         return None
     try:
-        done = expr.doit() if not isinstance(expr, sp.MatrixBase) else expr
+        done = expr if isinstance(expr, sp.MatrixBase) else with_explicit_constants(expr).doit()
     except (TypeError, ValueError, AttributeError, NotImplementedError, ZeroDivisionError):
         return None
     if not isinstance(done, sp.MatrixBase):
@@ -33,6 +34,17 @@ def explicit(expr: Any, definitions: tuple = ()) -> sp.ImmutableMatrix | None:
     if definitions:
         done = done.applyfunc(lambda entry: evaluate_derivatives(expand_definitions(entry, definitions)))
     return sp.ImmutableMatrix(done)
+
+
+def with_explicit_constants(expr: sp.Basic) -> sp.Basic:
+    """Identities, zeros and ones of a known size as explicit matrices, so that ``doit`` can add them."""
+
+    def known(node: sp.Basic) -> bool:
+        return isinstance(node, (sp.Identity, sp.ZeroMatrix, sp.OneMatrix)) and all(
+            getattr(size, "is_Integer", False) for size in node.shape
+        )
+
+    return expr.replace(known, lambda node: sp.ImmutableMatrix(node.as_explicit()))
 
 
 def numeric(expr: Any, definitions: tuple = ()) -> mpmath.mpf | None:
@@ -76,9 +88,7 @@ def judge_explicit(correct: sp.MatrixBase, student: sp.MatrixBase, text: str, re
         if sorted(correct.shape) == sorted(student.shape) and 1 in correct.shape:
             student = student.T
         else:
-            return ExplicitJudgement(
-                "wrong", f"the answer is {_shape(student)} where a {_shape(correct)} matrix belongs"
-            )
+            return ExplicitJudgement("wrong", f"it is {_shape(student)} where a {_shape(correct)} matrix belongs")
     rounded = bool(precision_of(text, approximate=relation == "≈").rounded)
     differing: list[str] = []
     rounding = False
@@ -91,19 +101,30 @@ def judge_explicit(correct: sp.MatrixBase, student: sp.MatrixBase, text: str, re
             judged = judge_numbers(right, written, "=" if relation != "≈" else "≈", "", entry_text)
             if judged.verdict != "correct":
                 rounding = rounding or judged.rounding
+                shown = _decimal_text(student[row, column])
+                yours = format_as_written(float(written), shown) if shown else format_student(float(written))
                 differing.append(
-                    f"{_entry_name(correct, row, column)} is {sp.nsimplify(student[row, column])}"
-                    f" where {sp.nsimplify(correct[row, column])} belongs"
+                    f"{_entry_name(correct, row, column)} is {yours} where {format_number(float(right))} belongs"
                 )
     if differing:
         return ExplicitJudgement("wrong", "; ".join(differing), rounding)
     return ExplicitJudgement("correct", "every entry agrees at the precision written")
 
 
+def _gram_of_vector(matrix: sp.Basic) -> sp.MatrixExpr | None:
+    """v for vᵀv with v a column vector (how the reader writes ‖v‖²), else None."""
+    if isinstance(matrix, sp.MatMul) and len(matrix.args) == 2:
+        first, second = matrix.args
+        if isinstance(first, sp.Transpose) and first.arg == second and second.shape[1] == 1:
+            return second
+    return None
+
+
 def _decimal_text(value: sp.Basic) -> str:
     """A decimal as the sheet wrote it, from its exact value (166667/100000 is 1.66667): its places tell its
     precision. A value that is no short decimal (2/3) was written exactly."""
-    value = sp.nsimplify(value)
+    if not isinstance(value, sp.Rational):
+        value = sp.nsimplify(value)
     if not value.is_Rational or value.q == 1:
         return ""
     for places in range(1, 16):
@@ -127,9 +148,21 @@ def scalarise(expr: Any) -> Any:
         except Exception:  # a product the index form cannot take (an unsupported leaf): left as written
             return node
 
+    def squares(vector: sp.MatrixExpr) -> sp.Basic:
+        index = sp.Dummy("i", integer=True, positive=True)
+        try:
+            entry = to_index_form(vector, (index,))
+        except Exception:  # an index form the matrices module cannot write
+            return sp.Trace(sp.MatMul(sp.Transpose(vector), vector))
+        return sp.Sum(entry**2, (index, 1, vector.shape[0]))
+
     def walk(node: sp.Basic) -> sp.Basic:
         if isinstance(node, sp.MatrixExpr):  # a 1 × 1 inside a matrix expression stays a matrix there
             return scalar(node) if one_by_one(node) else node
+        if isinstance(node, sp.Trace) and _gram_of_vector(node.arg) is not None:  # ‖v‖² = Σ_i v_i², a sum of squares
+            return squares(_gram_of_vector(node.arg))
+        if isinstance(node, (sp.Trace, sp.Determinant)):  # tr(vᵀv) of a 1 × 1 is its one entry
+            return scalar(node.arg) if one_by_one(node.arg) else node
         if not node.args or not node.has(sp.MatrixExpr):
             return node
         arguments = [walk(argument) for argument in node.args]

@@ -9,9 +9,8 @@ and one that breaks the grader is reported as not graded with the reason, never 
 from __future__ import annotations
 
 import os
-import traceback
-
 import time
+import traceback
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path

@@ -431,7 +431,9 @@ class _Loader:
         if not isinstance(entry_of, bool):
             raise self.fail("'entry_of' must be true or false", place, where)
         if entry_of and len(raw.get("indices", [])) != 1:
-            raise self.fail('entry_of needs one index, indices = ["a"]: the quantity is entry a of the value', place, where)
+            raise self.fail(
+                'entry_of needs one index, indices = ["a"]: the quantity is entry a of the value', place, where
+            )
         return Quantity(
             id=identifier,
             part=part,
@@ -555,7 +557,18 @@ class _Loader:
         found = []
         for number, entry in raw.items():
             place = self.places.table(f"question.{number}")
-            allowed = {"title", "notation", "names", "calls", "vectors", "roles", "domains", "matrices", "identity", "rows"}
+            allowed = {
+                "title",
+                "notation",
+                "names",
+                "calls",
+                "vectors",
+                "roles",
+                "domains",
+                "matrices",
+                "identity",
+                "rows",
+            }
             self.unknown(entry, allowed, f"question {number}", place, None)
             found.append(
                 QuestionSpec(

@@ -23,19 +23,21 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from symcheck.definitions import expand_definitions
 from symcheck.grading._compare import Comparer, index_ranges, unify
 from symcheck.grading._data import DataError, apply_data
 from symcheck.grading._explicit import explicit, judge_explicit, numeric, scalarise
 from symcheck.grading._items import Condition
 from symcheck.grading._match import Match
 from symcheck.grading._mistakes import Diagnosis, MistakeContext, diagnose, reversed_relation
-from symcheck.grading._numbers import judge_numbers, numeric_value, precision_of
+from symcheck.grading._numbers import carried_error, judge_numbers, numeric_value, precision_of
 from symcheck.grading._reading import VOCABULARY
 from symcheck.grading._spec import Alternative, Homework, PartSpec, Quantity
 from symcheck.grading._values import Backing, Resolver, named_atoms
 from symcheck.model import Assumptions, Definition, assume
 from symcheck.objects import VectorDerivative
 from symcheck.reader import SymbolTable, read_expression
+from symcheck.reader._build_matrices import IDENTITY_SIZE
 from symcheck.results import Counterexample, Verdict
 from symcheck.sheet import ClaimVerdict
 
@@ -72,6 +74,8 @@ class Judgement:
     counterexample: Counterexample | None = None
     reversed: str | None = None
     """For a false inequality whose reverse holds: the reverse relation's LaTeX symbol."""
+    departure: str = ""
+    """Where a wrong answer departs from the right one, in the student's words (entry 2 is 0.333 where …)."""
 
 
 _RANK = {"correct": 4, "imprecise": 3, "undecided": 2, "wrong": 1, "not graded": 0}
@@ -329,9 +333,26 @@ class Judge:
         for condition in conditions:
             if condition.kind == "equal" and isinstance(condition.first, sp.Symbol):
                 expr = expr.xreplace({condition.first: condition.second})
+        if isinstance(expr, sp.Basic) and expr.has(sp.Subs):  # σ′(2z): the derivative of σ, taken at 2z
+            expr = self._primes(expr, part)
         if part is not None and part.data:
+            if expr.has(sp.MatrixSymbol):  # p = σ(Xw) in a part whose data give X and w: p is made explicit too
+                expr = expand_definitions(
+                    expr, [d for d in self.part_definitions(part) if isinstance(d.symbol, sp.MatrixSymbol)]
+                )
             expr = apply_data(expr, part.data)
         return expr
+
+    def _primes(self, expr: sp.Basic, part: PartSpec | None) -> sp.Basic:
+        definitions = self.function_definitions(part)
+
+        def evaluated(node: sp.Subs) -> sp.Basic:
+            try:
+                return expand_definitions(node, definitions).doit()
+            except (TypeError, ValueError, AttributeError, NotImplementedError):
+                return node
+
+        return expr.replace(lambda node: isinstance(node, sp.Subs), evaluated)
 
     def _calls(self, expr: sp.Basic, part: PartSpec | None, calls: dict) -> sp.Basic:
         if not calls or not isinstance(expr, sp.Basic):
@@ -419,12 +440,18 @@ class Judge:
         matrices = self._explicit(correct, student, relation, text, valued)
         if matrices is not None:
             return matrices
+        student = _expand_matrices(student, valued.definitions)
         student, correct = scalarise(student), scalarise(correct)
         student_number = numeric(student, valued.definitions)
         correct_number = numeric(correct, valued.definitions)
         if student_number is not None and correct_number is not None:
             judged = judge_numbers(
-                correct_number, student_number, relation if relation in ("=", "≈") else "=", "", text
+                correct_number,
+                student_number,
+                relation if relation in ("=", "≈") else "=",
+                "",
+                text,
+                carried=carried_error(student, text),
             )
             return Judgement(
                 judged.verdict,
@@ -469,7 +496,10 @@ class Judge:
     ) -> Judgement | None:
         """Two explicit matrices (the question's data put in), judged entry by entry; None otherwise."""
         definitions = valued.definitions if valued is not None else ()
-        first, second = explicit(correct, definitions), explicit(student, definitions)
+        first = explicit(correct, definitions)
+        if first is not None and isinstance(student, sp.Basic) and student.has(IDENTITY_SIZE):
+            student = student.xreplace({IDENTITY_SIZE: first.shape[0]})  # σ(0)𝟏: the ones of the answer's length
+        second = explicit(student, definitions)
         if first is None or second is None:
             return None
         judged = judge_explicit(first, second, text, relation)
@@ -480,6 +510,7 @@ class Judge:
             evidence=judged.detail,
             rounding=judged.rounding,
             student=student,
+            departure=judged.detail if judged.verdict == "wrong" else "",
         )
 
     def best(self, judgements: list[Judgement]) -> Judgement:
@@ -554,12 +585,17 @@ class Judge:
             )
             if matrices is not None:
                 return replace(matrices, valued=None)
+        left, right = _expand_matrices(left, definitions), _expand_matrices(right, definitions)
         left, right = scalarise(left), scalarise(right)
         left_number, right_number = numeric(left, definitions), numeric(right, definitions)
         if left_number is not None and right_number is not None:
             # what stands on the left is what the sheet computes from: only the result's digits are rounded
             plain = re.fullmatch(r"\s*[+-]?\s*\d+(?:\.\d+)?\s*", right_text) is not None
-            judged = judge_numbers(left_number, right_number, relation, "" if plain else left_text, right_text)
+            carried = [carried_error(left, left_text), carried_error(right, right_text)]
+            bound = sum(value for value in carried if value is not None) if any(carried) else None
+            judged = judge_numbers(
+                left_number, right_number, relation, "" if plain else left_text, right_text, carried=bound
+            )
             return Judgement(
                 judged.verdict,
                 detail=judged.detail,
@@ -676,9 +712,24 @@ def _undefined(expr: sp.Basic, definitions: tuple[Definition, ...]) -> list[str]
         return []
     defined = {str(definition.symbol) for definition in definitions}
     names = sorted({node.func.__name__ for node in expr.atoms(AppliedUndef) if node.func.__name__ not in defined})
+    for node in expr.atoms(sp.Derivative):  # ∂²L/∂w_j∂w_k of a bare L nothing defines is not 0: it is unknown
+        inner = node.expr
+        name = str(inner.base) if isinstance(inner, sp.Indexed) else str(inner)
+        if isinstance(inner, (sp.Symbol, sp.Indexed)) and name not in defined and name not in names:
+            variables = {str(variable) for variable in node.variables}
+            if str(inner) not in variables:
+                names.append(name)
     if expr.has(VectorDerivative):
         names.append("a derivative with respect to a whole vector")
     return names
+
+
+def _expand_matrices(expr: sp.Basic, definitions: tuple[Definition, ...]) -> sp.Basic:
+    """The sheet's and the part's matrices put in before 1 × 1 products become index forms (r = Xw − y in rᵀr)."""
+    matrices = [definition for definition in definitions if isinstance(definition.symbol, sp.MatrixSymbol)]
+    if not matrices or not isinstance(expr, sp.Basic) or not expr.has(sp.MatrixSymbol):
+        return expr
+    return expand_definitions(expr, matrices)
 
 
 def _entry_of(value: sp.Basic, index: sp.Basic | None) -> sp.Basic | None:

@@ -29,6 +29,8 @@ from symcheck.reader import LatexSyntaxError, SymbolTable, read_expression
 __all__ = ["Names", "names_in", "part_table", "rename", "resolve_names"]
 
 _WORD = re.compile(r"[A-Za-z]{2,}")
+_DECORATIONS = ("star", "hat", "tilde", "bar")
+"""Marks on a name (w*, ŵ, w̃, w̄) that keep its meaning's family: a renamed name's marked forms follow it."""
 _NAME_LIKE = re.compile(
     r"\\?[A-Za-z]+|(?:\\(?:math(?:bf|bb|rm|cal)|boldsymbol|bm|hat|bar|tilde|vec)\{)+\\?[A-Za-z]+\}+"
 )
@@ -49,6 +51,10 @@ def part_table(notation: NotationSpec, extra_words: tuple[str, ...] = ()) -> Sym
     words = {word: sp.Symbol(word, real=True) for word in extra_words if word not in notation.functions}
     matrices = {name: (size, 1) for name, size in notation.vectors}
     matrices.update({name: tuple(shape) for name, shape in notation.matrices})
+    for name, shape in list(matrices.items()):  # w^*, \\hat{w}, \\tilde{w}: an optimum or estimate of w's shape
+        if _NAME_LIKE.fullmatch(name) and not name.startswith("\\"):
+            for suffix in ("star", "hat", "tilde", "bar"):
+                matrices.setdefault(name + suffix, shape)
     for name, spellings in notation.names:  # a vector's other spellings are vectors of its shape (p for ŷ)
         if name in matrices:
             for spelling in spellings:
@@ -176,6 +182,19 @@ def resolve_names(
             renames[spelled] = chosen
             if len(choices) > 1 and spelled in used:
                 notes.append(f"{spelled} read as {chosen}")
+    for name in used | used_in_question:  # \\hat{\\theta} is \\hat{w} when θ is w; θ* is w*
+        for suffix in _DECORATIONS:
+            base = name.removesuffix(suffix)
+            if base != name and base in renames and name not in renames and name not in own:
+                renames[name] = renames[base] + suffix
+                break
+        else:
+            base, _, rest = name.partition("_")
+            for suffix in _DECORATIONS:
+                stem = base.removesuffix(suffix)
+                if rest and stem != base and stem in renames and name not in renames and name not in own:
+                    renames[name] = f"{renames[stem]}{suffix}_{rest}"  # θ̂_ridge is ŵ_ridge
+                    break
     return Names(renames, tuple(expressions), {call.name: call for call in notation.calls}, tuple(notes))
 
 

@@ -175,9 +175,17 @@ _EXACT = mpmath.mpf(10) ** -40
 
 
 def judge_numbers(
-    left: mpmath.mpf, right: mpmath.mpf, relation: str, left_text: str, right_text: str
+    left: mpmath.mpf,
+    right: mpmath.mpf,
+    relation: str,
+    left_text: str,
+    right_text: str,
+    carried: mpmath.mpf | None = None,
 ) -> NumericJudgement:
-    """Judge ``left RELATION right`` between two numbers at the precision their texts were written to."""
+    """Judge ``left RELATION right`` between two numbers at the precision their texts were written to.
+
+    ``carried`` is how far a computed side can be off because of the rounded decimals it was computed from
+    (``1 - 0.964028^2``: the square doubles the half-unit), when that is more than the half-units themselves."""
     approximate = relation == "≈"
     precision = Precision(
         precision_of(left_text, approximate=approximate).rounded
@@ -201,6 +209,8 @@ def judge_numbers(
         if relation not in ("=", "≈"):
             return NumericJudgement("undecided", f"the relation {relation!r} is not judged between numbers")
         tolerance = mpmath.mpf(precision.tolerance.numerator) / precision.tolerance.denominator
+        if carried is not None and carried > tolerance:
+            tolerance = carried
         if tolerance == 0:
             if difference <= _EXACT * scale:
                 return NumericJudgement("correct", f"both sides are {_show(left)}")
@@ -223,6 +233,30 @@ def judge_numbers(
         return NumericJudgement(
             "wrong", f"{_show(left)} ≠ {_show(right)} (even at the precision written, ±{_fraction(tolerance)})"
         )
+
+
+def carried_error(expr: sp.Basic, text: str) -> mpmath.mpf | None:
+    """How far a term computed from the rounded decimals of ``text`` can be off, when a power magnifies a
+    rounded decimal (``1 - 0.964028^2``: the square doubles its half-unit); None when no power does.
+
+    Each rounded decimal a written with d places and raised to a whole power k moves the term by up to
+    k·|a|^(k−1) half-units (to first order); the others by their half-unit, as :func:`precision_of` counts."""
+    rounded = precision_of(text).rounded
+    if not rounded:
+        return None
+    total, magnified = mpmath.mpf(0), False
+    for numeral, places in rounded:
+        half = mpmath.mpf(1) / (2 * 10**places)
+        power = re.search(re.escape(numeral) + r"\s*\^\s*\{?\s*(\d+)\s*\}?", text)
+        if power and int(power.group(1)) > 1:
+            exponent = int(power.group(1))
+            factor = exponent * abs(mpmath.mpf(numeral)) ** (exponent - 1)
+            if factor > 1:
+                magnified = True
+                total += half * factor
+                continue
+        total += half
+    return total if magnified else None
 
 
 def _fraction(value: mpmath.mpf) -> str:

@@ -218,10 +218,12 @@ def _judge_clause(
             spans = [(a - offset, b - offset) for a, b in spans if a >= offset] or None
             text = clause
         if spans is not None:
-            found.append((-len(statement.match), order, statement, spans, text))
+            predicate = max(spans, key=lambda span: span[0])
+            found.append((-len(statement.match), predicate[0] - predicate[1], order, statement, spans, text))
     if found:
         claims, predicates = [], []
-        for _, _, statement, spans, _ in sorted(found, key=lambda entry: entry[:2]):  # most specific, nearest first
+        # most specific first: more groups, then the longer predicate ("strictly convex" before "convex"), then nearest
+        for *_, statement, spans, _ in sorted(found, key=lambda entry: entry[:3]):
             predicate = max(spans, key=lambda span: span[0])
             if any(a < predicate[1] and predicate[0] < b for a, b in predicates):
                 continue  # its words are already another statement's claim

@@ -61,6 +61,11 @@ class Solver:
         self.homework = homework
         self.judge = judge
 
+    def unknowns_in(self, left: sp.Basic, right: sp.Basic, part: PartSpec) -> list[str]:
+        """The part's unknowns that the link ``left = right`` holds."""
+        names = names_in(left) | names_in(right)
+        return [unknown for unknown, _ in part.solves if unknown in names]
+
     def judge_equation(
         self, left: sp.Basic, right: sp.Basic, part: PartSpec, text: str, definitions: tuple, conditions: tuple
     ) -> Judgement | None:
@@ -87,7 +92,9 @@ class Solver:
                 return replace(verdicts[0], detail=f"the answer {unknown} does not satisfy it")
         return None
 
-    def _at(self, left: Any, right: Any, unknown: str, value: sp.Basic, part: PartSpec, text: str, definitions, conditions):
+    def _at(
+        self, left: Any, right: Any, unknown: str, value: sp.Basic, part: PartSpec, text: str, definitions, conditions
+    ):
         first, second = _put(left, unknown, value), _put(right, unknown, value)
         if first is None or second is None:
             return None

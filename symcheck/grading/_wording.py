@@ -113,6 +113,8 @@ class Wording:
 
     def departs(self, judged: Judgement, written: str = "") -> str:
         """Where a wrong answer departs from the right one, in words."""
+        if judged.departure:
+            return judged.departure
         if judged.student_value is not None and judged.correct_value is not None:
             shown = f"${written.strip()}$" if written.strip() else f"${number(judged.student_value)}$"
             return f"it gives {shown} where the answer is ${number(judged.correct_value)}$"

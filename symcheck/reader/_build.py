@@ -193,6 +193,8 @@ class Builder:
             return found
         if name == notation.identity:
             return sympy.Identity(IDENTITY_SIZE)
+        if name == "ones" and name not in notation.declared:  # \mathbf{1}, its size told by what it meets
+            return sympy.OneMatrix(IDENTITY_SIZE, 1)
         if name in notation.matrices and name not in notation.indexed and name not in self.integers:
             return as_matrix(sympy.Symbol(name), notation)  # a matrix such as X is never a scalar
         if name in self.integers and name not in notation.integers and name in notation.indexed:
@@ -351,10 +353,12 @@ class Builder:
             vector = as_matrix(arguments[0], self.notation) or self._entries_vector(arguments[0])
             if vector is not None:
                 return sympy.DiagMatrix(vector)
-        if len(arguments) == 1 and is_matrix(arguments[0]) and node.function not in ("diag", "tr", "trace"):
+        if len(arguments) == 1 and is_matrix(arguments[0]) and node.function not in ("diag", "tr", "trace", "det"):
             return self._elementwise_call(node, arguments[0])
         if node.function in ("tr", "trace", "Tr") and len(arguments) == 1 and is_matrix(arguments[0]):
             return sympy.Trace(arguments[0])
+        if node.function == "det" and len(arguments) == 1 and is_matrix(arguments[0]):
+            return sympy.Determinant(arguments[0])
         if node.builtin:
             if node.function in ("log", "ln"):
                 base = None

@@ -35,6 +35,7 @@ from symcheck.reader._syntax import (
     Constant,
     Equation,
     Interval,
+    Name,
     Negative,
     Node,
     Norm,
@@ -60,6 +61,9 @@ from symcheck.reader._vocabulary import (
     TRANSPOSES,
     UNSUPPORTED,
 )
+
+STARS = frozenset({"ast", "star"})
+"""``w^*``, ``w^{\\ast}``: a starred name (the optimum), not a power."""
 
 if TYPE_CHECKING:
     from symcheck.reader._notation import Notation
@@ -368,6 +372,11 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin, MatricesMixin):
 
     def _command(self, token: Token) -> tuple[Node, bool]:
         name = token.text
+        if name in ("mathbf", "boldsymbol", "bm", "mathbb") and self._ones_vector():
+            self.position += 4  # \mathbf{1}: the vector of ones
+            return Name(token.start, self.tokens[self.position - 1].end, "ones"), False
+        if name == "det":
+            return self._determinant(token)
         if name in GREEK or name in ACCENTS or name in FONTS or name in self.notation.declared:
             return self._name_or_call()
         if name in BUILTIN_FUNCTIONS:
@@ -393,6 +402,27 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin, MatricesMixin):
         if name in RELATIONS or name in MULTIPLY:
             self._error(f"expected an expression, found {describe(token)}", token.start)
         self._error(f"unknown command '\\{name}'", token.start)
+
+    def _ones_vector(self) -> bool:
+        following = self.tokens[self.position + 1 : self.position + 4]
+        return (
+            len(following) == 3
+            and following[0].is_char("{")
+            and following[1].kind == "number"
+            and following[1].text == "1"
+            and following[2].is_char("}")
+        )
+
+    def _determinant(self, token: Token) -> tuple[Node, bool]:
+        """``\\det(A)``, ``\\det A``; ``\\det`` with nothing after it names the determinant spoken of (``\\det = 11.25``)."""
+        self._advance()
+        if not self._starts_factor(self._peek()):
+            return Name(token.start, token.end, "det"), False
+        if self._peek().is_char("("):
+            arguments = self._arguments()
+        else:
+            arguments = (self._bare_argument(token, "\\det"),)
+        return Call(token.start, self.tokens[self.position - 1].end, "det", False, arguments), False
 
     def _norm(self) -> Node:
         """``\\|v\\|``, ``\\lVert v \\rVert``, ``\\Vert v \\Vert`` or ``||v||``, with an optional ``_2``."""
@@ -513,8 +543,13 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin, MatricesMixin):
                 f"LaTeX takes only the first character after '{operator.text}': write {operator.text}{{{token.text}}}",
                 token.start,
             )
-        if token.kind in ("number", "letter") or (
-            token.kind == "command" and (token.text in GREEK or token.text in CONSTANTS or token.text in TRANSPOSES)
+        if (
+            token.kind in ("number", "letter")
+            or token.is_char("*")
+            or (
+                token.kind == "command"
+                and (token.text in GREEK or token.text in CONSTANTS or token.text in TRANSPOSES or token.text in STARS)
+            )
         ):
             self.position += 1
             return self.position - 1, self.position

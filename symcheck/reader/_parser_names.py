@@ -69,7 +69,9 @@ class NamesMixin:
                 if len(indices) != 2:
                     self._error(f"the Kronecker delta {full} takes two indices", operator.start)
                 node = Kronecker(first.start, end, indices[0], indices[1])
-            elif self.notation.is_indexed(head.name, full):
+            elif self._word_subscript(script):  # w_{ridge}, w_{LS}: a label of the name, not indices r·i·d·g·e
+                node = Name(first.start, end, full + self._subscript_suffix(script))
+            elif self.notation.is_indexed(head.name, full) or self.notation.is_indexed(full.removesuffix("star"), full):
                 node = Indexed(first.start, end, full, self._indices(script))
             elif full == head.name and head.name in self.notation.layered and self._layer_subscript(script):
                 node = Name(first.start, end, full + self.tokens[script[0]].text)  # W_1 is the layer-1 W, like W^{[1]}
@@ -249,6 +251,9 @@ class NamesMixin:
         if superscript is None:
             return base, None
         operator, script = superscript
+        marks = [token for token in self.tokens[script[0] : script[1]] if not token.is_char("{", "}")]
+        if marks and all(token.is_char("*") or token.is_command("ast", "star") for token in marks):
+            return base + "star" * len(marks), None  # w^* is the name w* (an optimum), not a power
         label, bracketed = self._layer_label(script)
         if label is not None and base in self.notation.layered:
             return base + label, None
@@ -287,6 +292,17 @@ class NamesMixin:
             return tuple(indices)
 
         return self._within(*script, index_list)
+
+    def _word_subscript(self, script: _Range) -> bool:
+        """A subscript that is a word, not indices: two or more letters with a capital (``LS``), or three or
+        more of which one is not an index name (``ridge``, ``new``); ``ij`` and ``jk`` stay indices."""
+        tokens = [token for token in self.tokens[script[0] : script[1]] if not token.is_char("{", "}")]
+        if len(tokens) < 2 or not all(token.kind == "letter" for token in tokens):
+            return False
+        letters = [token.text for token in tokens]
+        if any(letter.isupper() for letter in letters):
+            return True
+        return len(letters) >= 3 and any(letter not in self.notation.integers for letter in letters)
 
     def _subscript_suffix(self, script: _Range) -> str:
         """A subscript that is part of a name: ``D_a`` is ``D_a``, ``w_{\\text{new}}`` is ``w_new``."""

@@ -83,20 +83,28 @@ def _same_place(found, location) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _best(located: list[tuple[ClaimResult, list[tuple[int, int]]]], start: int, end: int) -> list[ClaimResult]:
-    """The report's claims that best match a truth claim's text: the largest share of common characters."""
+    """The report's claims that best match a truth claim's text. A claim judges what ends it (the right term of
+    a link ``b = c``), so claims that end where the truth claim ends come first; among those, and otherwise,
+    the largest share of common characters."""
     best: list[ClaimResult] = []
-    best_share = 0.0
+    best_key = (False, 0.0)
     for claim, claim_spans in located:
         for a, b in claim_spans:
             common = min(b, end) - max(a, start)
             if common <= 0:
                 continue
             share = common / (max(b, end) - min(a, start))
-            if share > best_share + 1e-9:
-                best, best_share = [claim], share
-            elif abs(share - best_share) <= 1e-9 and claim not in best:
+            key = (_same_end(b, end, a, start), share)
+            if key > (best_key[0], best_key[1] + 1e-9):
+                best, best_key = [claim], key
+            elif key[0] == best_key[0] and abs(share - best_key[1]) <= 1e-9 and claim not in best:
                 best.append(claim)
     return best
+
+
+def _same_end(claim_end: int, end: int, claim_start: int, start: int) -> bool:
+    """Whether a claim ends where the truth claim ends (give or take a closing period, brace or ``\\``)."""
+    return abs(claim_end - end) <= 3 and claim_end > start
 
 
 def score(report: GradeReport, sheet: Path, truth: dict) -> Score:
