@@ -145,6 +145,10 @@ class _Evaluator:
         self.on_missing = on_missing
         self.functions = functions
         self.memo: dict[sp.Basic, Any] = {}
+        self.children: list[_Evaluator] = []
+        """The evaluators of the terms of sums and products, kept for :func:`evaluate_with_range`."""
+        self.terms: dict[sp.Basic, list[Any]] = {}
+        """The signed terms of each sum, by node: a sum is measured like an addition."""
 
     def value(self, expr: sp.Basic) -> Any:
         cached = self.memo.get(expr)
@@ -321,6 +325,7 @@ class _Evaluator:
             """(term, +1 or -1): a reversed range counts negatively (SymPy's Karr convention)."""
             if level == len(bindings):
                 inner = _Evaluator(self.point, self.dps, self.on_missing, self.functions, self.strict_real)
+                self.children.append(inner)
                 for variable, value in values.items():
                     inner.point[variable] = mpmath.mpf(value)
                 return [(inner.value(body), 1)]
@@ -332,11 +337,14 @@ class _Evaluator:
                 )
             return collected
 
-        for term, sign in terms(0, {}):
+        signed = terms(0, {})
+        for term, sign in signed:
             if isinstance(expr, sp.Sum):
                 total += term if sign > 0 else -term
             else:
                 total *= term if sign > 0 else 1 / term
+        if isinstance(expr, sp.Sum):
+            self.terms[expr] = [term for term, _ in signed]
         return total
 
 
@@ -353,6 +361,44 @@ _SATURATING = (sp.tanh, sp.coth, sp.sech, sp.csch, sp.erf, sp.erfc)
 them (``tanh(1000) = 1 − 2e^{−2000}``) needs digits in proportion to the argument."""
 
 
+def _spread(sizes: list[Any], total: Any, dps: int) -> float:
+    """Digits an addition of terms of these magnitudes needs: their spread, and what cancels in the total."""
+    sizes = [size for size in sizes if size != 0]
+    if len(sizes) < 2:
+        return 0.0
+    largest = mpmath.log10(max(sizes))
+    needed = float(largest - mpmath.log10(min(sizes)))
+    # cancellation: cosh² x − sinh² x is 1 beside terms of size e^{2x}
+    lost = float(largest - mpmath.log10(abs(total))) if total != 0 else float(dps)
+    return max(needed, lost if lost > 1 else 0.0)
+
+
+def _digits_needed(evaluator: _Evaluator, dps: int) -> float:
+    """The digits every node evaluated by ``evaluator`` needs, the terms of its sums and products included.
+
+    The terms of a sum are evaluated by evaluators of their own, one per term: ``1 − σ(s_i)`` inside
+    ``Σ_i`` cancels as much as it does outside, and is measured the same way.
+    """
+    needed = 0.0
+    pending = [evaluator]
+    while pending:
+        current = pending.pop()
+        pending.extend(current.children)
+        memo = current.memo
+        for node, value in memo.items():
+            if node.is_Rational:  # 1 + 10⁻⁴⁰ is one Rational: as many digits as it is written with
+                needed = max(needed, 0.30103 * max(abs(int(node.p)).bit_length(), int(node.q).bit_length()))
+            elif node.is_Add:
+                sizes = [abs(memo[term]) for term in node.args if term in memo]
+                needed = max(needed, _spread(sizes, value, dps))
+            elif node in current.terms:
+                needed = max(needed, _spread([abs(term) for term in current.terms[node]], value, dps))
+            elif isinstance(node, _SATURATING) and node.args[0] in memo:
+                scale = float(abs(mpmath.re(memo[node.args[0]])))
+                needed = max(needed, 0.87 * scale * (scale + 1 if isinstance(node, (sp.erf, sp.erfc)) else 1))
+    return needed
+
+
 def evaluate_with_range(
     expr: sp.Basic,
     point: Mapping[Any, Any],
@@ -363,8 +409,9 @@ def evaluate_with_range(
 ) -> tuple[Any, int]:
     """The value of ``expr`` and the number of decimal digits a comparison needs to see every part of it.
 
-    The digits are, for each sum, the spread of the magnitudes of its terms (``x + 10^{-35}`` needs
-    35 more digits than ``x``, ``x + e^{-10^4}`` 4343 more), and, for functions that saturate
+    The digits are, for each addition and each finite sum ``Σ_i`` (its terms measured one by one,
+    inside as well), the spread of the magnitudes of its terms (``x + 10^{-35}`` needs 35 more digits
+    than ``x``, ``x + e^{-10^4}`` 4343 more) and what cancels, and, for functions that saturate
     (tanh, erf, ...), about ``0.87 |a|`` for an argument ``a`` (``tanh(a) − 1 ≈ −2e^{−2a}``).
     """
     if not isinstance(expr, sp.Basic):
@@ -375,23 +422,7 @@ def evaluate_with_range(
             value = evaluator.value(expr)
         except (ZeroDivisionError, OverflowError) as error:
             raise Undefined(str(error)) from None
-        needed = 0.0
-        for node in evaluator.memo:
-            if node.is_Rational:  # 1 + 10⁻⁴⁰ is one Rational: as many digits as it is written with
-                needed = max(needed, 0.30103 * max(abs(int(node.p)).bit_length(), int(node.q).bit_length()))
-            elif node.is_Add:
-                sizes = [abs(evaluator.memo[term]) for term in node.args if term in evaluator.memo]
-                sizes = [size for size in sizes if size != 0]
-                if len(sizes) > 1:
-                    largest = mpmath.log10(max(sizes))
-                    needed = max(needed, float(largest - mpmath.log10(min(sizes))))
-                    # cancellation: cosh² x − sinh² x is 1 beside terms of size e^{2x}
-                    total = abs(evaluator.memo[node])
-                    lost = float(largest - mpmath.log10(total)) if total != 0 else float(dps)
-                    needed = max(needed, lost if lost > 1 else 0.0)
-            elif isinstance(node, _SATURATING) and node.args[0] in evaluator.memo:
-                scale = float(abs(mpmath.re(evaluator.memo[node.args[0]])))
-                needed = max(needed, 0.87 * scale * (scale + 1 if isinstance(node, (sp.erf, sp.erfc)) else 1))
+        needed = _digits_needed(evaluator, dps)
     return value, int(min(needed, 1e6)) + 1
 
 

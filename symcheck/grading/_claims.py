@@ -32,6 +32,7 @@ from symcheck.grading._match import Match, Matcher
 from symcheck.grading._mistakes import diagnose_shape
 from symcheck.grading._notation import names_in
 from symcheck.grading._solves import Solver
+from symcheck.reader._build_matrices import IDENTITY_SIZE
 from symcheck.grading._spec import Homework, PartSpec
 from symcheck.grading._wording import Wording
 from symcheck.model import Definition
@@ -333,6 +334,15 @@ class ClaimMaker:
         )
         if defining and (str(subject) in self._known_names() or item.terms[1].value.has(subject)):
             defining = False  # a name of the key, or a name defined by itself, is not the sheet's own to define
+            if len(item.terms) == 2 and isinstance(subject, sp.Symbol) and _is_number(item.terms[1].value):
+                yield self._base(  # "at z = 0", "s = 1/2": a point named, not an identity to check
+                    item,
+                    item.part,
+                    item.terms[0].start,
+                    item.terms[1].end,
+                    reason=f"names the point ${item.terms[0].text.strip()} = {item.terms[1].text.strip()}$, not a claim",
+                )
+                return
         if defining:
             definitions.append(Definition(subject, item.terms[1].value))
             first = item.terms[1]
@@ -418,7 +428,7 @@ class ClaimMaker:
     def _known(self, left: sp.Basic, right: sp.Basic, part: PartSpec | None) -> bool:
         """Whether every name of a step is one the key knows, so a false step can be called wrong."""
         known = self._known_names()
-        integers = {str(s) for e in (left, right) for s in e.free_symbols if isinstance(s, sp.Symbol) and s.is_integer}
+        integers = {str(s) for e in (left, right) for s in e.atoms(sp.Symbol) if s.is_integer}  # summed ones too
         return (names_in(left) | names_in(right)) - integers <= known
 
     def _known_names(self) -> set[str]:
@@ -513,11 +523,17 @@ class ClaimMaker:
                 (m for m in self.matcher.candidates(item.subject, item.place, ("shape", "value")) if m.quantity.shape),
                 None,
             )
-        if match is None:
+        quantity, correct = (match.quantity, None) if match is not None else self._shaped_value(item)
+        if quantity is None and correct is None:
             return self._not_graded(item, f"the shape of ${item.subject_text}$, which is not one the question asks for")
-        quantity = match.quantity
-        expected = quantity.batch_shape if is_batch and quantity.batch_shape else quantity.shape
-        correct = tuple(_dimension(size) for size in expected)  # type: ignore[union-attr]
+        if correct is None:
+            expected = quantity.batch_shape if is_batch and quantity.batch_shape else quantity.shape
+            correct = tuple(_dimension(size) for size in expected)  # type: ignore[union-attr]
+        if quantity is None:  # (1/n) XᵀX ∈ ℝ^{d×d}: the shape of a matrix expression, computed from its factors
+            same = _same_shape(written, correct)
+            base = self._base(item, item.part, item.start, item.end, verdict="correct" if same else "wrong")
+            diagnosis = None if same else diagnose_shape(correct, tuple(_dimension(str(size)) for size in written))
+            return self.wording.expression_shape(base, item, correct, diagnosis)
         same = len(written) == len(correct) and all(
             sp.simplify(a - b) == 0 for a, b in zip(written, correct, strict=True)
         )
@@ -526,6 +542,23 @@ class ClaimMaker:
         )
         diagnosis = None if same else diagnose_shape(correct, tuple(_dimension(str(size)) for size in written))
         return self.wording.shape(base, quantity, item, correct, diagnosis, batch=is_batch)
+
+    def _shaped_value(self, item: Shape) -> tuple[Quantity | None, tuple | None]:
+        """The shape a subject has by its value: a quantity whose value is a matrix (∇_w L is d × 1), or the
+        subject itself when it is a matrix expression; (None, None) when neither tells."""
+        for match in self.matcher.candidates(item.subject, item.place, ("value",)):
+            for valued in self.judge.values(match):
+                if isinstance(valued.value, sp.MatrixExpr) and not isinstance(valued.value, sp.MatrixBase):
+                    return match.quantity, tuple(valued.value.shape)
+        subject = item.subject
+        if isinstance(subject, sp.MatrixExpr) and not subject.has(IDENTITY_SIZE):
+            from symcheck.matrices import ShapeMismatch, shape_of
+
+            try:
+                return None, tuple(shape_of(subject))
+            except (ShapeMismatch, ValueError, TypeError):
+                return None, None
+        return None, None
 
     def _lone_shape(self, item: Shape, written: tuple, is_batch: bool) -> ClaimResult:
         part = self._part(item.part)
@@ -543,6 +576,12 @@ class ClaimMaker:
 
 
 _RELATIONS = {"<": sp.Lt, ">": sp.Gt, "≤": sp.Le, "≥": sp.Ge, "≠": sp.Ne}
+
+
+def _same_shape(written: tuple, correct: tuple) -> bool:
+    return len(written) == len(correct) and all(
+        sp.simplify(sp.sympify(a) - sp.sympify(b)) == 0 for a, b in zip(written, correct, strict=True)
+    )
 
 
 def _same_relation(first: sp.Basic, second: sp.Basic) -> bool:
@@ -605,6 +644,8 @@ def _dimension(size: int | str | sp.Basic) -> sp.Basic:
         return size.xreplace({s: sp.Symbol(str(s), integer=True, positive=True) for s in size.free_symbols})
     if isinstance(size, int):
         return sp.Integer(size)
+    if size.strip().isdigit():
+        return sp.Integer(int(size))
     return sp.Symbol(size, integer=True, positive=True)
 
 
@@ -627,3 +668,7 @@ def _at(valued: Valued, variable: str, entry: sp.Basic) -> Valued:
 
     mapping = {atom: entry for atom in valued.value.atoms(sp.Symbol) if str(atom) == variable}
     return replace(valued, value=valued.value.xreplace(mapping)) if mapping else valued
+
+
+def _is_number(value: sp.Basic) -> bool:
+    return isinstance(value, sp.Basic) and value.is_number is True

@@ -64,6 +64,8 @@ class _Read:
     place: Place
     chains: tuple[ReadChain, ...] | None = None
     error: LatexSyntaxError | None = None
+    repaired: str | None = None
+    """How an OCR slip was mended to read the formula (a missing closing brace at its end), for the report."""
     shapes: tuple[tuple[str, str, int, int], ...] = ()
     """(subject text, dimensions text, start, end) of each shape the formula states."""
 
@@ -123,6 +125,41 @@ def _shapes(body: str) -> tuple[tuple[str, str, int, int], ...]:
 # --------------------------------------------------------------------------- reading
 
 
+def _before_shape(formula: Formula, shapes: tuple, table: SymbolTable, origin: tuple) -> tuple[ReadChain, ...] | None:
+    """The chain a shape ends (``\\nabla^2 L = \\frac{1}{n}X^\\top X \\in \\mathbb{R}^{d \\times d}``): its links up to
+    the shape's subject, read as any chain; None when the shape stands alone."""
+    if len(shapes) != 1:
+        return None
+    subject, _, start, _ = shapes[0]
+    found = re.search(r"\\in\b|∈", formula.body[start:])
+    head = formula.body[start : start + found.start()] if found else ""
+    if "=" not in head or not subject.strip():
+        return None
+    try:
+        return read_chains(head.rstrip(), table, origin=origin)
+    except LatexSyntaxError:
+        return None
+
+
+def _repaired(formula: Formula, place: Place, table: SymbolTable, origin: tuple, error: LatexSyntaxError) -> _Read:
+    """A formula whose braces are not closed at its end (``\\frac{a}{(1+b)^{2}``, as OCR drops one) read with the
+    missing braces added there, and said so; any other error stands."""
+    missing = formula.body.count("{") - formula.body.count("}")
+    if "never closed" not in str(error) or not 1 <= missing <= 2:
+        return _Read(formula, place, error=error)
+    try:
+        chains = read_chains(formula.body + "}" * missing, table, origin=origin)
+    except LatexSyntaxError:
+        return _Read(formula, place, error=error)
+    length = len(formula.body)  # what was added is not on the sheet: no span reaches into it
+    chains = tuple(
+        replace(chain, spans=tuple((min(a, length), min(b, length)) for a, b in chain.spans), source=formula.body)
+        for chain in chains
+    )
+    shown = "a closing brace" if missing == 1 else "two closing braces"
+    return _Read(formula, place, chains=chains, repaired=f"line {origin[1]}: read with {shown} added at its end")
+
+
 def _read_all(homework: Homework, submission: Submission, places: list[Place], tables: dict) -> list[_Read]:
     words = plain_words(_key_texts(homework))
     reads = []
@@ -135,12 +172,12 @@ def _read_all(homework: Homework, submission: Submission, places: list[Place], t
         origin = (located.path, located.line, located.column)
         shapes = _shapes(formula.body)
         if shapes:
-            read = _Read(formula, place, shapes=shapes)
+            read = _Read(formula, place, shapes=shapes, chains=_before_shape(formula, shapes, tables[key], origin))
         else:
             try:
                 read = _Read(formula, place, chains=read_chains(formula.body, tables[key], origin=origin))
             except LatexSyntaxError as error:
-                read = _Read(formula, place, error=error)
+                read = _repaired(formula, place, tables[key], origin, error)
         read.line = submission.line_of(formula.start)  # type: ignore[attr-defined]
         reads.append(read)
     return reads
@@ -310,6 +347,7 @@ def _items(reads: list[_Read], names: dict, tables: dict, submission: Submission
         line_slips = slips.for_line(read.line, read.place.part)  # type: ignore[attr-defined]
         scope_names = names.get((key, line_slips), names[key]) if line_slips else names[key]
         if read.shapes:
+            items.extend(_chain_item(read, chain, scope_names) for chain in read.chains or () if chain.terms)
             items.extend(_shape_items(read, tables[key], scope_names, submission))
         elif read.error is not None:
             error = read.error
@@ -495,6 +533,7 @@ def collect(homework: Homework, submission: Submission, slips: Slips | None = No
         reads = _read_all(homework, submission, places, tables)
     slips = slips or Slips()
     names, notes = _resolve_all(homework, reads, tables, slips)
+    notes = [read.repaired for read in reads if read.repaired] + notes
     items = _items(reads, names, tables, submission, slips)
     items = _join(items, submission.text)
     items = _attach_conditions(items, submission, names)

@@ -230,6 +230,8 @@ class Judge:
             for name, spec in part.define:
                 symbol = read_expression(name, table)
                 value = self.resolver.resolve(spec, claim=f"{part.part} define.{name}", table=table)
+                if isinstance(symbol, (sp.Symbol, sp.IndexedBase)) and isinstance(value, sp.MatrixExpr):
+                    symbol = sp.MatrixSymbol(str(symbol), *value.shape)  # S = diag(p ∘ (1 − p)) is a matrix
                 if isinstance(symbol, (sp.Symbol, sp.IndexedBase, sp.MatrixSymbol)):
                     found.append(Definition(symbol, value))
             self._raw[key] = tuple(found)
@@ -437,6 +439,7 @@ class Judge:
     ) -> Judgement:
         """``student`` (one term of the sheet) against one correct value."""
         correct = valued.value
+        student = _function_shorthand(student, correct)
         matrices = self._explicit(correct, student, relation, text, valued)
         if matrices is not None:
             return matrices
@@ -722,6 +725,24 @@ def _undefined(expr: sp.Basic, definitions: tuple[Definition, ...]) -> list[str]
     if expr.has(VectorDerivative):
         names.append("a derivative with respect to a whole vector")
     return names
+
+
+def _function_shorthand(student: sp.Basic, correct: sp.Basic) -> sp.Basic:
+    """``σ(1 − σ)`` for σ(z)(1 − σ(z)): a function's name written alone, where the answer applies it to one
+    argument throughout, stands for that application (never when the answer applies it to several)."""
+    if not isinstance(student, sp.Basic) or not isinstance(correct, sp.Basic):
+        return student
+    applied: dict[str, set[tuple]] = {}
+    for node in correct.atoms(AppliedUndef):
+        applied.setdefault(node.func.__name__, set()).add(node.args)
+    if not applied:
+        return student
+    mapping = {}
+    for symbol in student.free_symbols:
+        arguments = applied.get(str(symbol))
+        if isinstance(symbol, sp.Symbol) and arguments is not None and len(arguments) == 1:
+            mapping[symbol] = sp.Function(str(symbol))(*next(iter(arguments)))
+    return student.xreplace(mapping) if mapping else student
 
 
 def _expand_matrices(expr: sp.Basic, definitions: tuple[Definition, ...]) -> sp.Basic:

@@ -367,7 +367,7 @@ def diagnose_shape(correct: tuple[sp.Basic, ...], written: tuple[sp.Basic, ...])
         f"{('rows', 'columns')[position] if len(correct) == 2 else f'dimension {position + 1}'}: "
         f"${_tex(written[position])}$ instead of ${_tex(correct[position])}$"
         for position in range(len(correct))
-        if written[position] != correct[position]
+        if sp.simplify(sp.sympify(written[position]) - sp.sympify(correct[position])) != 0
     ]
     return Diagnosis(
         "wrong_dimension",

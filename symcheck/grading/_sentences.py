@@ -219,11 +219,14 @@ def _judge_clause(
             text = clause
         if spans is not None:
             predicate = max(spans, key=lambda span: span[0])
-            found.append((-len(statement.match), predicate[0] - predicate[1], order, statement, spans, text))
+            elsewhere = statement.part != place.part
+            found.append(
+                (-len(statement.match), elsewhere, predicate[0] - predicate[1], order, statement, spans, text)
+            )
     if found:
         claims, predicates = [], []
-        # most specific first: more groups, then the longer predicate ("strictly convex" before "convex"), then nearest
-        for *_, statement, spans, _ in sorted(found, key=lambda entry: entry[:3]):
+        # most specific first: more groups, the part's own, the longer predicate ("strictly convex" before "convex")
+        for *_, statement, spans, _ in sorted(found, key=lambda entry: entry[:4]):
             predicate = max(spans, key=lambda span: span[0])
             if any(a < predicate[1] and predicate[0] < b for a, b in predicates):
                 continue  # its words are already another statement's claim

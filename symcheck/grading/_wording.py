@@ -239,6 +239,24 @@ class Wording:
             explanation=f"{sentence} The shape of {name}{for_batch} is ${shown}$.",
         )
 
+    def expression_shape(
+        self, base: ClaimResult, item: Shape, correct: tuple[sp.Basic, ...], diagnosis: Diagnosis | None
+    ) -> ClaimResult:
+        """The shape of a matrix expression (``\\frac{1}{n}X^\\top X \\in \\mathbb{R}^{d \\times d}``), from its factors."""
+        shown = r" \times ".join(latex(size) for size in correct)
+        subject = f"${item.subject_text}$"
+        result = replace(base, expected=shown, kind="shape", statement=f"the shape of {subject}")
+        if base.verdict == "correct":
+            return replace(result, explanation=f"Right: {subject} is ${shown}$.")
+        sentence = diagnosis.sentence if diagnosis is not None else f"{subject} is ${shown}$."
+        return replace(
+            result,
+            mistake=diagnosis.key if diagnosis is not None else "other",
+            correction=shown,
+            diagnosis=sentence,
+            explanation=f"{sentence} Its factors make {subject} ${shown}$.",
+        )
+
     def conditional(
         self, base: ClaimResult, quantity: Quantity, of: set[str], given: set[str], swapped: bool
     ) -> ClaimResult:

@@ -163,6 +163,10 @@ def _divided_by_whole_number(node: syntax.Node) -> tuple[syntax.Node, int] | Non
     return None
 
 
+def _names_itself(function: str, argument: Any) -> bool:
+    return isinstance(argument, sympy.Basic) and any(str(atom) == function for atom in argument.free_symbols)
+
+
 class Builder:
     """Build the SymPy object of a node; names in ``integers`` become positive integer symbols."""
 
@@ -349,6 +353,9 @@ class Builder:
         if any(isinstance(argument, syntax.Elided) for argument in node.arguments):
             self._error(f"{node.function} of a list with \\dots is not read", node.start)
         arguments = [self.build(argument) for argument in node.arguments]
+        if not node.builtin and len(arguments) == 1 and _names_itself(node.function, arguments[0]):
+            # σ(1 − σ): the function's own name alone inside its brackets, the shorthand of σ·(1 − σ)
+            return self.symbol(node.function) * arguments[0]
         if node.function == "diag" and len(arguments) == 1:
             vector = as_matrix(arguments[0], self.notation) or self._entries_vector(arguments[0])
             if vector is not None:
