@@ -4,12 +4,16 @@
 * the intervals between the rational breakpoints of one symbol, each Abs/Max/Piecewise of it
   resolved to the branch it takes there (:func:`symcheck.breakpoints.interval_cases`);
 * ``x > r``, ``x < r``, ``x = r`` at a linear breakpoint (``x = r ± t`` with ``t > 0``);
-* the sign of a real symbol (in Abs/Max/Piecewise, or under a root or a logarithm);
+* the sign of a real symbol (in Abs/Max/Piecewise, or under a root or a logarithm), and of a real
+  entry ``s[i]`` or inner sum ``Σ_l X[i, l] w[l]`` inside an Abs, generalised to a real symbol first;
 * on the real domain, the *natural domain*: a case where some part of either side is never real
   (``log(−t)``, ``(−t)^k`` for non-integer k) or undefined (a division by 0) is not one where the
   two sides are compared, and ``(negative)^k`` is real only for an integer ``k``.
 
 Every split covers its domain (the cases' union is everything), so a proof in each case is a proof.
+
+:func:`sums_termwise` proves a difference of finite sums over one range by proving the difference of
+their summands for every integer value of the index (the summands equal, so are the sums).
 """
 
 from __future__ import annotations
@@ -18,9 +22,17 @@ import sympy as sp
 
 from symcheck.breakpoints import interval_cases, linear_roots
 from symcheck.budget import BudgetExceeded, Deadline, time_limit
-from symcheck.normalize import Context, delta_cases, helper_symbol, normal_form, rational_zero, sign_cases
+from symcheck.normalize import (
+    Context,
+    delta_cases,
+    helper_symbol,
+    is_real,
+    normal_form,
+    rational_zero,
+    sign_cases,
+)
 
-__all__ = ["case_split"]
+__all__ = ["case_split", "sums_termwise"]
 
 
 def _breakpoint_cases(expr: sp.Basic) -> list[sp.Basic] | None:
@@ -130,12 +142,52 @@ def _natural_cases(expr: sp.Basic) -> list[sp.Basic] | None:
     return None
 
 
+def _generalised(expr: sp.Basic, context: Context) -> sp.Basic | None:
+    """``expr`` with each real entry ``s[i]`` or sum inside an Abs, sign, Heaviside, Max or Min as a real symbol.
+
+    If the result is 0 for every real value of the new symbols, ``expr`` is 0 (each stands for a real
+    number, wherever it occurs); occurrences in another form only keep their original variables.
+    Each new symbol is a name not yet in ``expr``, so two different quantities never become one; and
+    an argument with a summation index in it is left alone (``Σ_i (−1)^i |s_i|`` is not ``Σ_i (−1)^i |t|``:
+    its terms are different numbers), which :func:`sums_termwise` handles by freeing the index first.
+    """
+    taken = {symbol.name for symbol in expr.free_symbols if isinstance(symbol, sp.Symbol)}
+    bound = {limit[0] for node in expr.atoms(sp.Sum, sp.Product) for limit in node.limits}
+    replacements: dict[sp.Basic, sp.Symbol] = {}
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
+            arguments = node.args[:1]
+        elif isinstance(node, (sp.Max, sp.Min)):
+            arguments = node.args
+        else:
+            continue
+        for argument in arguments:
+            if (
+                isinstance(argument, (sp.Indexed, sp.Sum))
+                and argument not in replacements
+                and not argument.free_symbols & bound
+                and (argument.is_extended_real or is_real(argument, context))
+            ):
+                number = len(replacements)
+                while (symbol := helper_symbol(f"value_{number}", real=True)).name in taken:
+                    number += 1
+                taken.add(symbol.name)
+                replacements[argument] = symbol
+    return expr.xreplace(replacements) if replacements else None
+
+
+def _generalised_sign_cases(expr: sp.Basic, context: Context) -> list[sp.Basic] | None:
+    general = _generalised(expr, context)
+    return None if general is None else sign_cases(general)
+
+
 _SPLITTERS = (
     ("i = k", lambda e, context, real: delta_cases(e, context)),
     ("intervals", lambda e, context, real: _interval_cases(e)),
     ("breakpoints", lambda e, context, real: _breakpoint_cases(e)),
     ("signs", lambda e, context, real: sign_cases(e)),
     ("signs", lambda e, context, real: sign_cases(e, branches=True)),
+    ("signs", lambda e, context, real: _generalised_sign_cases(e, context) if real else None),
     ("the natural domain", lambda e, context, real: _natural_cases(e) if real else None),
 )
 
@@ -179,3 +231,84 @@ def _split(difference: sp.Basic, context: Context, deadline: Deadline, real: boo
                 raise
             return None
     return None
+
+
+# --------------------------------------------------------------------------- sums, term by term
+
+
+def _linear_in_sums(expr: sp.Basic) -> tuple[list[tuple[sp.Basic, sp.Sum]], sp.Basic] | None:
+    """``expr`` as ``Σ_k c_k S_k + R``: (coefficient, sum) pairs and the rest without sums, or None.
+
+    None when a sum occurs other than linearly (in a power, a function, a product of two sums).
+    """
+    if isinstance(expr, sp.Sum):
+        return [(sp.S.One, expr)], sp.S.Zero
+    if not expr.has(sp.Sum):
+        return [], expr
+    if expr.is_Add:
+        pairs, rest = [], sp.S.Zero
+        for term in expr.args:
+            found = _linear_in_sums(term)
+            if found is None:
+                return None
+            pairs.extend(found[0])
+            rest += found[1]
+        return pairs, rest
+    if expr.is_Mul:
+        with_sums = [factor for factor in expr.args if factor.has(sp.Sum)]
+        if len(with_sums) != 1:
+            return None
+        coefficient = sp.Mul(*(factor for factor in expr.args if factor is not with_sums[0]))
+        found = _linear_in_sums(with_sums[0])
+        if found is None:
+            return None
+        return [(coefficient * c, total) for c, total in found[0]], coefficient * found[1]
+    return None
+
+
+def _summands(pairs: list[tuple[sp.Basic, sp.Sum]]) -> dict[tuple, sp.Basic] | None:
+    """The summands of sums over the same ranges added up, each index renamed to one integer symbol."""
+    merged: dict[tuple, sp.Basic] = {}
+    for coefficient, total in pairs:
+        renaming: dict[sp.Basic, sp.Symbol] = {}
+        ranges = []
+        for position, (variable, lower, upper) in enumerate(total.limits):
+            renaming[variable] = helper_symbol(f"term_{position}", integer=True)
+            ranges.append((lower.xreplace(renaming), upper.xreplace(renaming)))
+        if set(renaming) & coefficient.free_symbols:
+            return None
+        key = tuple(ranges)
+        merged[key] = merged.get(key, sp.S.Zero) + coefficient * total.function.xreplace(renaming)
+    return merged
+
+
+def sums_termwise(difference: sp.Basic, context: Context, deadline: Deadline, real: bool = True) -> str | None:
+    """Prove ``Σ_i f(i) − Σ_i g(i) = 0`` (and linear combinations of sums) from ``f(i) = g(i)``.
+
+    The sums over one range are merged into one sum of the combined summand, which is proved 0 for
+    every integer value of the index (the range is not assumed, so a reversed range is covered too),
+    by the normal form or a case split. Returns the method, or None.
+    """
+    found = _linear_in_sums(difference)
+    if found is None or not found[0] or not rational_zero(found[1]):
+        return None
+    summands = _summands(found[0])
+    if summands is None:
+        return None
+    used: list[str] = []
+    try:
+        with time_limit(deadline.share(0.5, floor=0.05)):
+            for summand in summands.values():
+                normal = normal_form(summand, context)
+                if rational_zero(normal):
+                    continue
+                inner = _split(_generalised(normal, context) or normal, context, deadline, real, 0)
+                if inner is None:
+                    return None
+                used.extend(inner)
+    except BudgetExceeded:
+        if deadline.expired():
+            raise
+        return None
+    cases = " and ".join(dict.fromkeys(used))
+    return "summands equal term by term" + (f" (case split on {cases})" if cases else "")

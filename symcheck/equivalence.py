@@ -12,7 +12,8 @@ and the verdict names it. Only a proof gives ``holds=True``:
    magnitudes over 18 orders, integers far beyond the instances; exact rationals, or as many digits
    as the expressions span. A confirmed difference is a counterexample.
 4. **case split** (:mod:`symcheck.cases`): ``i = k`` / ``i ≠ k``, the intervals between breakpoints,
-   signs, the natural domain; each case normalised again.
+   signs, the natural domain; each case normalised again. Sums over one range, term by term: their
+   summands equal for every integer index.
 5. **polynomial identity in an integer parameter** (:mod:`symcheck.parameters`): degree ≤ d, zero at
    d + 1 exact instances.
 6. **real parts of logarithms**: sides affine in logs, equal wherever real.
@@ -40,7 +41,7 @@ import sympy as sp
 
 from symcheck.balls import arctangent_identity, constant_sign, same_algebraic_number
 from symcheck.budget import BudgetExceeded, Deadline, run_isolated, time_limit
-from symcheck.cases import case_split
+from symcheck.cases import case_split, sums_termwise
 from symcheck.domains import domain_note
 from symcheck.errors import UnsupportedStatement
 from symcheck.model import Assumptions
@@ -451,7 +452,7 @@ def _ladder(
 
     real = not (left.has(sp.I) or right.has(sp.I))
     if difference is not None:
-        split = case_split(difference, context, deadline, real)
+        split = case_split(difference, context, deadline, real) or sums_termwise(difference, context, deadline, real)
         if split is not None:
             return Verdict(True, split, confidence=1.0)
         parameter = _integer_polynomial(difference, assumptions, context, deadline)

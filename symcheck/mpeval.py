@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from itertools import product
 from typing import Any
 
 import mpmath
@@ -21,6 +22,7 @@ from sympy.core.function import AppliedUndef
 
 __all__ = [
     "NotRational",
+    "TooLong",
     "Undefined",
     "Unsupported",
     "evaluate",
@@ -31,6 +33,8 @@ __all__ = [
 ]
 
 MAX_SUM_TERMS = 20_000
+MAX_NESTED_TERMS = 2_500
+"""The most terms of a sum inside another sum, all its runs together (50 × 50 rows and columns)."""
 
 
 class Undefined(ArithmeticError):
@@ -39,6 +43,10 @@ class Undefined(ArithmeticError):
 
 class Unsupported(TypeError):
     """The expression contains a node the evaluator does not know; the message names it."""
+
+
+class TooLong(Unsupported):
+    """The sums at this point have too many terms (nested ones multiply): another point may be shorter."""
 
 
 def _gamma(argument: Any) -> Any:
@@ -138,9 +146,15 @@ class _Evaluator:
         on_missing: Callable[[sp.Basic], Any] | None,
         functions: Mapping[str, Callable[..., Any]],
         strict_real: bool = False,
+        parent: _Evaluator | None = None,
     ) -> None:
         self.strict_real = strict_real
-        self.point = dict(point)
+        # the terms of a sum share their parent's point (its entries drawn once) and its count of work
+        self.point = parent.point if parent is not None else dict(point)
+        self.work = parent.work if parent is not None else [MAX_SUM_TERMS]
+        """How many more terms of sums this evaluation may take, nested sums included."""
+        self.enclosing = 1
+        """The number of terms of the sums this evaluator is a term of (a nested sum runs that many times)."""
         self.dps = dps
         self.on_missing = on_missing
         self.functions = functions
@@ -310,34 +324,33 @@ class _Evaluator:
         raise Unsupported(f"cannot decide the condition {condition}")
 
     def _reduction(self, expr: sp.Sum | sp.Product) -> Any:
-        total = mpmath.mpf(0) if isinstance(expr, sp.Sum) else mpmath.mpf(1)
-        body = expr.function
-        bindings: list[tuple[sp.Symbol, int, int]] = []
-        for variable, lower, upper in expr.limits:
-            bindings.append((variable, self._integer(lower), self._integer(upper)))
+        bindings = [(variable, self._integer(lower), self._integer(upper)) for variable, lower, upper in expr.limits]
         count = 1
         for _, lower, upper in bindings:
             count *= abs(upper - lower + 1)
-        if count > MAX_SUM_TERMS:
-            raise Unsupported(f"a sum of {count} terms is too long to evaluate numerically")
-
-        def terms(level: int, values: dict[sp.Symbol, int]) -> list[tuple[Any, int]]:
-            """(term, +1 or -1): a reversed range counts negatively (SymPy's Karr convention)."""
-            if level == len(bindings):
-                inner = _Evaluator(self.point, self.dps, self.on_missing, self.functions, self.strict_real)
+        self.work[0] -= count
+        limit = MAX_SUM_TERMS if self.enclosing == 1 else MAX_NESTED_TERMS
+        if count * self.enclosing > limit or self.work[0] < 0:
+            raise TooLong(f"a sum of {count} terms (times {self.enclosing} around it) is too long to evaluate")
+        signed: list[tuple[Any, int]] = []
+        variables = [variable for variable, _, _ in bindings]
+        saved = {variable: self.point[variable] for variable in variables if variable in self.point}
+        try:
+            # the first limit outermost, as SymPy reads them; the point is shared, only the indices change
+            for assignment in product(*(karr_range(lower, upper) for _, lower, upper in bindings)):
+                inner = _Evaluator(self.point, self.dps, self.on_missing, self.functions, self.strict_real, self)
+                inner.enclosing = self.enclosing * count
                 self.children.append(inner)
-                for variable, value in values.items():
-                    inner.point[variable] = mpmath.mpf(value)
-                return [(inner.value(body), 1)]
-            variable, lower, upper = bindings[level]
-            collected = []
-            for value, sign in karr_range(lower, upper):
-                collected.extend(
-                    (term, inner_sign * sign) for term, inner_sign in terms(level + 1, {**values, variable: value})
-                )
-            return collected
-
-        signed = terms(0, {})
+                sign = 1
+                for variable, (value, step) in zip(variables, assignment, strict=True):
+                    self.point[variable] = mpmath.mpf(value)
+                    sign *= step
+                signed.append((inner.value(expr.function), sign))  # a reversed range counts negatively (Karr)
+        finally:
+            for variable in variables:
+                self.point.pop(variable, None)
+            self.point.update(saved)
+        total = mpmath.mpf(0) if isinstance(expr, sp.Sum) else mpmath.mpf(1)
         for term, sign in signed:
             if isinstance(expr, sp.Sum):
                 total += term if sign > 0 else -term

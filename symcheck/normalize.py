@@ -503,6 +503,8 @@ def sign_cases(expr: sp.Basic, branches: bool = False) -> list[sp.Basic] | None:
                 if s.is_extended_real and s.is_Symbol and not s.is_nonnegative and not s.is_nonpositive
             )
     for symbol in dict.fromkeys(candidates):
+        if symbol.is_nonnegative or symbol.is_nonpositive:
+            continue  # its sign is known: the other cases lie outside its domain
         positive = helper_symbol(f"positive_{symbol}", positive=True)
         return [expr.subs(symbol, positive), expr.subs(symbol, -positive), expr.subs(symbol, 0)]
     return None

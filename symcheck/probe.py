@@ -43,10 +43,19 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from symcheck.breakpoints import breakpoints, critical_expressions, probe_values
+from symcheck.breakpoints import Critical, breakpoints, critical_expressions, probe_values
 from symcheck.budget import Deadline
 from symcheck.model import Assumptions, Domain
-from symcheck.mpeval import NotRational, Undefined, Unsupported, evaluate, evaluate_with_range, exact, is_real_value
+from symcheck.mpeval import (
+    NotRational,
+    TooLong,
+    Undefined,
+    Unsupported,
+    evaluate,
+    evaluate_with_range,
+    exact,
+    is_real_value,
+)
 from symcheck.results import Counterexample
 
 __all__ = ["ProbeOutcome", "probe"]
@@ -92,6 +101,8 @@ class ProbeOutcome:
     """Points where both sides were compared exactly, as rationals."""
     breakpoints: int = 0
     """Points placed at or around breakpoints."""
+    zeros: int = 0
+    """Points of an inequality placed at 0, at the zeros of the difference of its sides, or beside them."""
     digits: int = 0
     """The most digits any comparison needed."""
 
@@ -114,6 +125,14 @@ def _fraction(number: float, digits: int = 4) -> Fraction:
     exponent = math.floor(math.log10(abs(number)))
     scale = Fraction(10) ** (exponent - digits + 1)
     return Fraction(round(Fraction(number) / scale)) * scale or scale
+
+
+_ZERO_DOMAINS = (Domain.REAL, Domain.NONNEGATIVE, Domain.INTEGER)
+
+
+def _admits_zero(sampler: _Sampler, atom: sp.Basic) -> bool:
+    """Whether 0 lies in the domain ``atom`` is drawn from (its declared domain and SymPy's sign assumptions)."""
+    return sampler.domain(atom) in _ZERO_DOMAINS and not (atom.is_nonzero or atom.is_positive or atom.is_negative)
 
 
 class _Inadmissible(Exception):
@@ -274,6 +293,8 @@ class _Point:
         self.wide = wide
         self.assumptions = assumptions
         self.number = number
+        self.zero = False
+        """Entries drawn at this point are 0 where their domain allows (the origin of an inequality)."""
 
     def moved(self, symbol: sp.Symbol, value: Fraction) -> _Point:
         """This point with ``symbol`` set to ``value`` (a breakpoint probe); entries drawn later are shared."""
@@ -284,6 +305,23 @@ class _Point:
         clone.fractions = dict(self.fractions)
         clone.special = False
         clone._set(symbol, value)
+        return clone
+
+    def at_origin(self, keep: set[sp.Basic]) -> _Point:
+        """This point with every symbol and entry that may be 0 at 0 (sizes and indices, ``keep``, unchanged).
+
+        ``x² + y² > 0`` and ``λ Σ_i v_i² > 0`` fail only where every variable is 0 at once.
+        """
+        clone = object.__new__(_Point)
+        clone.__dict__.update(self.__dict__)
+        clone.values = {atom: value for atom, value in self.values.items() if isinstance(atom, sp.Basic)}
+        clone.fractions = {atom: value for atom, value in self.fractions.items() if isinstance(atom, sp.Basic)}
+        clone.shown = {name: text for name, text in self.shown.items() if name in {str(a) for a in clone.values}}
+        clone.special = False
+        clone.zero = True
+        for atom in list(clone.values):
+            if atom not in keep and isinstance(atom, sp.Symbol) and _admits_zero(self.sampler, atom):
+                clone._set(atom, Fraction(0))
         return clone
 
     @staticmethod
@@ -350,6 +388,8 @@ class _Point:
                     return self.values[(atom.base, (position, *column))]
                 raise Undefined(f"{atom} lies outside its probability vector")
             value = self.sampler.draw(domain, self.special and self.sampler.rng.random() < 0.3, self.scale, self.wide)
+            if self.zero and domain in _ZERO_DOMAINS:
+                value = Fraction(0)
             self.shown[str(atom)] = _show(value)
             if isinstance(value, Fraction):
                 self.fractions[(atom.base, tuple(int(index) for index in atom.indices))] = value
@@ -511,6 +551,8 @@ def _compare_numeric(
         precise_left, precise_right, _ = _evaluate_pair(left, right, point, confirm, strict)
     except Undefined:
         return _Comparison("undefined")
+    except TooLong:
+        return _Comparison("unresolved")  # sums too long at this size; a smaller one may do
     except Unsupported as error:
         return _Comparison("unsupported", str(error))
     close, precise_difference = _judge(relation, precise_left, precise_right, confirm)
@@ -554,6 +596,49 @@ def _breakpoint_points(
     return found[:limit]
 
 
+def _factors(expr: sp.Basic) -> list[sp.Basic]:
+    """The factors of the numerator of ``expr`` over one denominator (powers by their bases), and itself."""
+    try:
+        numerator = sp.fraction(sp.together(expr))[0]
+    except (TypeError, ValueError, sp.PolynomialError):
+        return [expr]
+    found = [expr, numerator]
+    for factor in sp.Mul.make_args(numerator):
+        found.append(factor.args[0] if factor.is_Pow and factor.args[1].is_Integer else factor)
+    return [factor for factor in dict.fromkeys(found) if factor.free_symbols]
+
+
+def _zero_points(
+    left: sp.Basic, right: sp.Basic, bases: list[_Point], keep: set[sp.Basic], limit: int = 48
+) -> list[_Point]:
+    """Where an inequality between ``left`` and ``right`` is tight: the origin, each symbol at 0, and the
+    rational zeros of the factors of ``left − right`` in each symbol (the others fixed), with both
+    sides of them. ``x² > 0`` fails at x = 0, ``(x − 1)² (x + 2) > 0`` at x = 1 and for x < −2."""
+    if not bases:
+        return []
+    found = [bases[0].at_origin(keep)]
+    criticals = [Critical((factor, False)) for factor in _factors(left - right)]
+    for base in bases:
+        for symbol in sorted(base.fractions, key=str):
+            if not isinstance(symbol, sp.Symbol) or symbol in keep:
+                continue
+            others = {atom: value for atom, value in base.fractions.items() if isinstance(atom, sp.Symbol)}
+            others.pop(symbol)
+            try:
+                at = breakpoints([*criticals, Critical((symbol, False))], symbol, others, base.fractions[symbol])
+            except (TypeError, ValueError, sp.PolynomialError, NotImplementedError):
+                continue
+            for value in probe_values(at, limit=12):
+                if symbol.is_integer and value.denominator != 1:
+                    continue
+                if (symbol.is_nonnegative and value < 0) or (symbol.is_positive and value <= 0):
+                    continue
+                if value == 0 and not _admits_zero(base.sampler, symbol):
+                    continue
+                found.append(base.moved(symbol, value))
+    return found[:limit]
+
+
 def probe(
     left: sp.Basic,
     right: sp.Basic,
@@ -569,7 +654,8 @@ def probe(
     """Test ``left RELATION right`` at exact points until refuted or every planned point is tried.
 
     The plan is fixed by ``seed`` and the expressions: ``points`` random points (up to three times
-    as many draws, when some are inadmissible), then the breakpoint points. ``relation`` is ``"=="``
+    as many draws, when some are inadmissible), then the breakpoint points, and for an inequality the
+    points where it is tight (:func:`_zero_points`). ``relation`` is ``"=="``
     (the default) or one of ``">=" ">" "<=" "<"``. When ``deadline`` passes first, the outcome is
     ``interrupted``.
     """
@@ -604,6 +690,14 @@ def probe(
             return outcome
         if outcome.interrupted or outcome.unsupported:
             return outcome
+    if relation != "==":
+        keep = set(assumptions.symbolic_bounds) | {declared.index for declared in assumptions.indices}
+        for point in _zero_points(left, right, bases, keep):
+            outcome.zeros += 1
+            if _visit(left, right, point, relation, dps, outcome, deadline):
+                return outcome
+            if outcome.interrupted or outcome.unsupported:
+                return outcome
     return outcome
 
 

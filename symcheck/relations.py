@@ -8,8 +8,10 @@ Equalities go to :func:`symcheck.equivalence.equivalent`. Inequalities climb a l
    visible);
 3. interval arithmetic (:mod:`symcheck.bounds`), which knows finite sums over symbolic K;
 4. a case split on the sign of a real symbol in ``Abs``/``Max``;
-5. probing, which refutes with a counterexample; agreement everywhere it looked is only "probably
-   holds" (``holds=None``, ``probable=True``), never a proof.
+5. probing, which refutes with a counterexample, at random points, breakpoints, and where the
+   relation is tight: the origin, each symbol at 0 and the rational zeros of the factors of the
+   difference (``x² > 0`` fails at x = 0); agreement everywhere it looked is only "probably holds"
+   (``holds=None``, ``probable=True``), never a proof.
 """
 
 from __future__ import annotations
@@ -135,6 +137,8 @@ def _inequality(
 ) -> Verdict:
     context = Context.from_assumptions(assumptions)
     difference = (lhs - rhs) if relation in (">=", ">") else (rhs - lhs)
+    if proves_nonnegative(difference, assumptions, strict):  # before normalising: a square stays a square
+        return Verdict(True, "interval arithmetic", confidence=1.0)
     normal = normal_form(with_declared_assumptions(difference, assumptions), context, peel=False)
 
     if not normal.free_symbols:
@@ -180,7 +184,8 @@ def _inequality(
         return Verdict(
             None,
             "numeric probe",
-            f"probably holds: held at {outcome.agreed} points ({outcome.breakpoints} at breakpoints); not a proof",
+            f"probably holds: held at {outcome.agreed} points ({outcome.breakpoints} at breakpoints, "
+            f"{outcome.zeros} at or beside zeros of the difference); not a proof",
             confidence=outcome.confidence,
             probable=True,
         )

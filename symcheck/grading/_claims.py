@@ -209,7 +209,7 @@ class ClaimMaker:
                 yield self._step_claim(item, left, relation, right)
                 previous = None
                 continue
-            judged = self._judge_term(match, item, right, relation)
+            judged = self._restated(match, item, right, relation) or self._judge_term(match, item, right, relation)
             follows = None
             if index > 0 and judged.verdict != "correct":
                 follows = self._follows(item, left, relation, right)
@@ -230,6 +230,16 @@ class ClaimMaker:
                 claim = replace(claim, explanation="This step holds.")
             previous = judged
             yield claim
+
+    def _restated(self, match: Match, item: Chain, term: Term, relation: str) -> Judgement | None:
+        """``H_{jk} = \\frac{\\partial^2 L}{\\partial w_j \\partial w_k}``: a term that is the subject again, written as
+        another of the quantity's own names (same indices), is right by definition."""
+        if relation != "=" or index_free_number(term.value):
+            return None
+        for other in self.matcher.candidates(term.value, item.place):
+            if other.quantity.id == match.quantity.id and other.binding == match.binding:
+                return Judgement("correct", detail="the same quantity, written another way")
+        return None
 
     def _follows(self, item: Chain, left: Term, relation: str, right: Term) -> Judgement:
         """Whether ``right`` follows from ``left`` (a step, judged in the part's meanings)."""
@@ -668,6 +678,10 @@ def _at(valued: Valued, variable: str, entry: sp.Basic) -> Valued:
 
     mapping = {atom: entry for atom in valued.value.atoms(sp.Symbol) if str(atom) == variable}
     return replace(valued, value=valued.value.xreplace(mapping)) if mapping else valued
+
+
+def index_free_number(value: sp.Basic) -> bool:
+    return not isinstance(value, sp.Basic) or value.is_number is True
 
 
 def _is_number(value: sp.Basic) -> bool:

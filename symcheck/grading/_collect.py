@@ -15,6 +15,7 @@ r"""Find everything a sheet states: each formula read in its part's notation, ch
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -235,8 +236,20 @@ def _lines(reads: list[_Read], key: str | None) -> set[int]:
     return {read.line for read in reads if _scope_key(read.place) == key}  # type: ignore[attr-defined]
 
 
-def _quantity_names(homework: Homework, table: SymbolTable) -> set[str]:
+def _quantity_names(homework: Homework, table: SymbolTable) -> frozenset[str]:
     """Names the key's quantities are about when written alone (``x``, ``J``, ``w``)."""
+    key = (homework.digest or id(homework), table)
+    if key not in _QUANTITY_NAMES:
+        if len(_QUANTITY_NAMES) > 64:
+            _QUANTITY_NAMES.clear()
+        _QUANTITY_NAMES[key] = _read_quantity_names(homework, table)
+    return _QUANTITY_NAMES[key]
+
+
+_QUANTITY_NAMES: dict[tuple, frozenset[str]] = {}
+
+
+def _read_quantity_names(homework: Homework, table: SymbolTable) -> frozenset[str]:
     found = set()
     for part in homework.parts:
         for quantity in part.quantities:
@@ -248,7 +261,7 @@ def _quantity_names(homework: Homework, table: SymbolTable) -> set[str]:
                         continue
                     if isinstance(value, (sp.Symbol, sp.IndexedBase)):
                         found.add(str(value))
-    return found
+    return frozenset(found)
 
 
 # --------------------------------------------------------------------------- items

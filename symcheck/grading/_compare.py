@@ -100,11 +100,36 @@ def index_ranges(expressions: Iterable[Any], assumptions: Assumptions, upper: sp
     return assumptions.merged(assume(indices=found, instances=assumptions.instances))
 
 
+class _Memo(dict):
+    """Verdicts by what was compared, shared by every grading run of a process (a class's sheets state the same
+    formulas again and again); bounded, the oldest half dropped when full. A verdict depends only on its key."""
+
+    LIMIT = 50_000
+
+    def __setitem__(self, key: tuple, value: Verdict) -> None:
+        if len(self) >= self.LIMIT:
+            for old in list(self)[: self.LIMIT // 2]:
+                del self[old]
+        super().__setitem__(key, value)
+
+
+_SHARED = _Memo()
+
+
+def _settled(verdict: Verdict) -> bool:
+    """A verdict the same comparison always gets: decided, or undecided for a reason no budget changes (never
+    one the time budget cut short, so a sheet's report does not depend on the sheets graded before it)."""
+    if verdict.holds is not None:
+        return True
+    budgeted = verdict.method in ("timeout", "numeric probe", "ball arithmetic") or "time" in (verdict.detail or "")
+    return not budgeted
+
+
 class Comparer:
     """The engine's checks for one grading run, bounded by each claim's deadline and memoised."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple, Verdict] = {}
+        self._memo = _SHARED
         self.deadline = Deadline(None)
 
     def start(self, seconds: float | None) -> None:
@@ -138,7 +163,7 @@ class Comparer:
             verdict = Verdict(None, "unsupported", str(error))
         except (TypeError, ValueError, AttributeError, NotImplementedError, RecursionError, ZeroDivisionError) as error:
             verdict = Verdict(None, "unsupported", f"cannot be compared: {type(error).__name__}: {error}")
-        if verdict.holds is not None or verdict.method != "timeout":
+        if _settled(verdict):
             self._memo[key] = replace(verdict, seconds=0.0)
         return verdict
 

@@ -111,6 +111,36 @@ def judge_explicit(correct: sp.MatrixBase, student: sp.MatrixBase, text: str, re
     return ExplicitJudgement("correct", "every entry agrees at the precision written")
 
 
+def _quadratic_form(matrix: sp.MatrixExpr) -> tuple[sp.Basic, sp.MatrixExpr | None, sp.MatrixExpr] | None:
+    """(c, d, P) for a 1 × 1 product c·Pᵀ diag(d) P (or c·PᵀP, d None), read off its factors; else None."""
+    if not isinstance(matrix, sp.MatMul):
+        return None
+    coefficient = sp.Mul(*(factor for factor in matrix.args if not isinstance(factor, sp.MatrixExpr)))
+    factors: list[sp.MatrixExpr] = []
+    for factor in matrix.args:
+        if isinstance(factor, sp.MatMul):
+            coefficient *= sp.Mul(*(inner for inner in factor.args if not isinstance(inner, sp.MatrixExpr)))
+            factors.extend(inner for inner in factor.args if isinstance(inner, sp.MatrixExpr))
+        elif isinstance(factor, sp.MatrixExpr):
+            factors.append(factor)
+    middle = None
+    if len(factors) % 2 == 1:
+        middle = factors.pop(len(factors) // 2)
+        if not isinstance(middle, sp.DiagMatrix):
+            return None
+    half = len(factors) // 2
+    if half == 0:
+        return None
+    for position in range(half):
+        if sp.Transpose(factors[-1 - position]).doit() != factors[position]:
+            return None
+    right = factors[half:]
+    vector = right[0] if len(right) == 1 else sp.MatMul(*right)
+    if vector.shape[1] != 1:
+        return None
+    return coefficient, (middle.args[0] if middle is not None else None), vector
+
+
 def _gram_of_vector(matrix: sp.Basic) -> sp.MatrixExpr | None:
     """v for vᵀv with v a column vector (how the reader writes ‖v‖²), else None."""
     if isinstance(matrix, sp.MatMul) and len(matrix.args) == 2:
@@ -143,6 +173,19 @@ def scalarise(expr: Any) -> Any:
         return isinstance(node, sp.MatrixExpr) and tuple(node.shape) == (1, 1) and not isinstance(node, sp.MatrixBase)
 
     def scalar(node: sp.MatrixExpr) -> sp.Basic:
+        if isinstance(node, sp.MatPow) and tuple(node.args[0].shape) == (1, 1):  # (x_iᵀv)² stays a square
+            return scalar(node.args[0]) ** node.args[1]
+        quadratic = _quadratic_form(node)
+        if quadratic is not None:  # vᵀXᵀSXv = Σ_i S_ii (Xv)_i²: a sum of squares weighted by the diagonal
+            coefficient, weights, vector = quadratic
+            index = sp.Dummy("i", integer=True, positive=True)
+            try:
+                entry = to_index_form(vector, (index,))
+                weight = to_index_form(weights, (index,)) if weights is not None else sp.Integer(1)
+            except Exception:  # an index form the matrices module cannot write: the plain product below
+                entry = None
+            if entry is not None:
+                return coefficient * sp.Sum(weight * entry**2, (index, 1, vector.shape[0]))
         try:
             return to_index_form(node, ())
         except Exception:  # a product the index form cannot take (an unsupported leaf): left as written

@@ -8,6 +8,7 @@ before any sheet is graded (:func:`check_references`). The format is documented 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from fractions import Fraction
@@ -628,6 +629,7 @@ def load_homework(path: Path | str) -> Homework:
         questions_file=_file_beside(path, head, "questions"),
         sheet=_file_beside(path, head, "sheet"),
         class_folder=_file_beside(path, head, "class"),
+        digest=hashlib.sha256(text.encode()).hexdigest(),
     )
     _check_unique(loader, homework)
     return homework

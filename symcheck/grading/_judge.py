@@ -172,6 +172,34 @@ def vector_entry(expr: sp.Basic, entry: sp.Basic, upper: sp.Basic) -> sp.Basic:
     return expr.replace(lambda node: isinstance(node, VectorDerivative), single)
 
 
+class _KeyValues:
+    """The key's resolved values (library exports, definitions), shared by every sheet a process grades for the
+    same homework and notation: resolving them is a fixed cost per key, not per sheet."""
+
+    _shared: dict[tuple, Any] = {}
+
+    def __init__(self, homework: Homework, table: Any) -> None:
+        self.homework = homework
+        self.table = table
+
+    def _full(self, key: tuple) -> tuple:
+        part = key[1] if key and key[0] in ("define", "scope") else None
+        quantity = self.homework.quantity(key[0]) if key and key[0] not in ("define", "scope") else None
+        scope = quantity.part if quantity is not None else part
+        return (self.homework.digest or id(self.homework), key, self.table(scope))
+
+    def __contains__(self, key: tuple) -> bool:
+        return self._full(key) in self._shared
+
+    def __getitem__(self, key: tuple) -> Any:
+        return self._shared[self._full(key)]
+
+    def __setitem__(self, key: tuple, value: Any) -> None:
+        if len(self._shared) > 4096:
+            self._shared.clear()
+        self._shared[self._full(key)] = value
+
+
 class Judge:
     """Values of the key's quantities and comparisons for one sheet (values are computed once per run)."""
 
@@ -180,7 +208,7 @@ class Judge:
         self.resolver = resolver
         self.comparer = comparer
         self.tables = tables
-        self._raw: dict[tuple[str, int], Any] = {}
+        self._raw = _KeyValues(homework, self.table)
         self.sheet_definitions: dict[str | None, list[Definition]] = {}
 
     # --------------------------------------------------------------- the key's side

@@ -241,6 +241,8 @@ class Homework:
     questions_file: Path | None = None
     sheet: Path | None = None
     class_folder: Path | None = None
+    digest: str = ""
+    """The key file's content hash: what a value resolved from the key depends on (caches are keyed by it)."""
 
     @property
     def letters(self) -> str:

@@ -19,6 +19,9 @@ __all__ = ["build_extremum", "build_items", "build_matrix", "build_prime", "entr
 
 
 def build_matrix(builder: Any, node: syntax.MatrixLiteral) -> sympy.Basic:
+    if any(isinstance(cell, syntax.Elided) for row in node.rows for cell in row):
+        # a matrix written with ⋯, ⋮, ⋱ for a size that is not a number: what it stands for is not read
+        return sympy.Function("matrix_with_dots")()
     rows = [[builder.build(cell) for cell in row] for row in node.rows]
     for row, cells in zip(node.rows, rows, strict=True):
         for cell, value in zip(row, cells, strict=True):

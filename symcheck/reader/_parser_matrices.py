@@ -52,6 +52,10 @@ class MatricesMixin:
             if token.is_char("&"):
                 self._advance()
                 continue
+            if token.kind == "command" and token.text in ELISIONS | {"vdots", "ddots"}:
+                self._advance()
+                rows[-1].append(Elided(token.start, token.end))
+                continue
             rows[-1].append(self._expression())
             following = self._peek()
             if not (following.is_char("&") or following.is_command("\\") or following.kind == "end"):

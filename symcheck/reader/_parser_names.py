@@ -79,7 +79,12 @@ class NamesMixin:
                 node = Name(first.start, end, full + self._subscript_suffix(script))
         else:
             node = Name(first.start, end, full, vector=self.notation.is_indexed(head.name, full))
-        if isinstance(node, Name) and (head.operator or node.name in self.notation.functions):
+        labelled = (  # L_\\lambda(w), L_{ridge}(w): a labelled version of a declared function, called
+            isinstance(node, Name) and node.name != head.name and head.name in self.notation.functions
+        )
+        if isinstance(node, Name) and (
+            head.operator or node.name in self.notation.functions or (labelled and self._peek().is_char("("))
+        ):
             if self._peek().is_char("("):
                 if power is not None:
                     self._error(
