@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["Extremum", "MatrixSum", "Row", "VectorDerivative"]
+__all__ = ["DescribedMatrix", "Extremum", "MatrixSum", "Row", "VectorDerivative"]
 
 
 class VectorDerivative(sp.Function):
@@ -126,3 +126,25 @@ class Extremum(sp.Function):
     def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
         expression, variable, kind = self.args
         return f"{'max' if kind == 1 else 'min'}_{printer._print(variable)}({printer._print(expression)})"
+
+
+class DescribedMatrix(sp.Function):
+    """A square matrix written with dots (⋯, ⋮, ⋱): ``DescribedMatrix(diagonal, off_diagonal)``, two ``Lambda``s
+    giving entry (a, a) and entry (a, b) for a ≠ b, read from the entries the sheet wrote out."""
+
+    nargs = 2
+
+    @property
+    def diagonal(self) -> sp.Lambda:
+        return self.args[0]
+
+    @property
+    def off_diagonal(self) -> sp.Lambda:
+        return self.args[1]
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        a, b = sp.symbols("a b")
+        return (
+            rf"\begin{{pmatrix}} {printer._print(self.diagonal(a))} & {printer._print(self.off_diagonal(a, b))}"
+            r" & \cdots \\ \vdots & \ddots & \end{pmatrix}"
+        )

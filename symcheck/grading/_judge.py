@@ -35,7 +35,7 @@ from symcheck.grading._reading import VOCABULARY
 from symcheck.grading._spec import Alternative, Homework, PartSpec, Quantity
 from symcheck.grading._values import Backing, Resolver, named_atoms
 from symcheck.model import Assumptions, Definition, assume
-from symcheck.objects import VectorDerivative
+from symcheck.objects import DescribedMatrix, VectorDerivative
 from symcheck.reader import SymbolTable, read_expression
 from symcheck.reader._build_matrices import IDENTITY_SIZE
 from symcheck.results import Counterexample, Verdict
@@ -468,6 +468,8 @@ class Judge:
         """``student`` (one term of the sheet) against one correct value."""
         correct = valued.value
         student = _function_shorthand(student, correct)
+        if isinstance(student, DescribedMatrix):
+            return self._described(student, valued, conditions, part)
         matrices = self._explicit(correct, student, relation, text, valued)
         if matrices is not None:
             return matrices
@@ -521,6 +523,68 @@ class Judge:
             student=prepared,
             counterexample=verdict.counterexample,
         )
+
+    def _described(
+        self, student: DescribedMatrix, valued: Valued, conditions: tuple, part: PartSpec | None
+    ) -> Judgement:
+        """A matrix written with dots against a square matrix value: its diagonal entry and its off-diagonal one."""
+        correct = valued.value
+        if not isinstance(correct, sp.MatrixExpr) or correct.shape[0] != correct.shape[1]:
+            return Judgement("undecided", valued, detail="a matrix written with dots, where no matrix is asked for")
+        from symcheck.matrices import to_index_form
+
+        a, b = (sp.Symbol(name, integer=True, positive=True) for name in ("a", "b"))
+        try:
+            entry = to_index_form(correct, (a, b))
+        except Exception:  # a value the matrices module cannot write entry by entry
+            return Judgement("undecided", valued, detail="its entries cannot be compared")
+        pairs = (
+            ("the diagonal entry", student.diagonal(a), entry.xreplace({b: a}), ()),
+            (
+                "the off-diagonal entry",
+                student.off_diagonal(a, b),
+                entry.xreplace({sp.KroneckerDelta(a, b): 0}),
+                ((a, b),),
+            ),
+        )
+        verdicts = []
+        for name, written, right, distinct in pairs:
+            right = (
+                right.replace(
+                    lambda node: isinstance(node, sp.KroneckerDelta) and set(node.args) == {a, b},
+                    lambda node: sp.Integer(0) if distinct else node,
+                ).doit()
+                if distinct
+                else right.doit()
+            )
+            prepared = unify(written, right, *(d.symbol for d in valued.definitions))
+            assumptions = self.assumptions_for(valued, prepared, right, conditions=conditions, part=part)
+            if distinct:
+                assumptions = assumptions.merged(assume(distinct=list(distinct)))
+            verdict = self.comparer.check(prepared, right, assumptions, valued.definitions)
+            if verdict.holds is None:  # refuted at the entry (1, 1) or (1, 2), if anywhere
+                at = {a: sp.Integer(1), b: sp.Integer(2)}
+                concrete = self.comparer.check(
+                    prepared.xreplace(at), right.xreplace(at), assumptions, valued.definitions
+                )
+                verdict = concrete if concrete.holds is False else verdict
+            verdicts.append((name, verdict, written, right))
+        wrong = [item for item in verdicts if item[1].holds is False]
+        if wrong:
+            name, verdict, written, right = wrong[0]
+            return Judgement(
+                "wrong",
+                valued,
+                detail=verdict.detail,
+                evidence=_evidence(verdict),
+                departure=f"{name} is ${sp.latex(written)}$ where ${sp.latex(right)}$ belongs",
+                student=written,
+            )
+        if all(item[1].holds for item in verdicts):
+            return Judgement(
+                "correct", valued, detail="its diagonal and off-diagonal entries are right", student=student
+            )
+        return Judgement("undecided", valued, detail="its entries are not decided", student=student)
 
     def _explicit(
         self, correct: sp.Basic, student: sp.Basic, relation: str, text: str, valued: Valued | None

@@ -11,7 +11,7 @@ from typing import Any
 
 import sympy
 
-from symcheck.objects import Extremum
+from symcheck.objects import DescribedMatrix, Extremum
 from symcheck.reader import _syntax as syntax
 from symcheck.reader._build_matrices import as_matrix, elementwise, is_matrix, matrix_product, matrix_sum
 
@@ -20,14 +20,41 @@ __all__ = ["build_extremum", "build_items", "build_matrix", "build_prime", "entr
 
 def build_matrix(builder: Any, node: syntax.MatrixLiteral) -> sympy.Basic:
     if any(isinstance(cell, syntax.Elided) for row in node.rows for cell in row):
-        # a matrix written with ⋯, ⋮, ⋱ for a size that is not a number: what it stands for is not read
-        return sympy.Function("matrix_with_dots")()
+        # a matrix written with ⋯, ⋮, ⋱: its general entries from the 2 × 2 block it starts with, or not read
+        return _described(builder, node) or sympy.Function("matrix_with_dots")()
     rows = [[builder.build(cell) for cell in row] for row in node.rows]
     for row, cells in zip(node.rows, rows, strict=True):
         for cell, value in zip(row, cells, strict=True):
             if is_matrix(value):
                 builder._error("a matrix inside a matrix is not read", cell.start)
     return sympy.ImmutableMatrix(rows)
+
+
+def _described(builder: Any, node: syntax.MatrixLiteral) -> sympy.Basic | None:
+    rows = node.rows
+    if len(rows) < 2 or len(rows[0]) < 2 or len(rows[1]) < 2:
+        return None
+    block = [[rows[r][c] for c in range(2)] for r in range(2)]
+    if any(isinstance(cell, syntax.Elided) for row in block for cell in row):
+        return None
+    (e11, e12), (e21, e22) = [[builder.build(cell) for cell in row] for row in block]
+    a = sympy.Dummy("a", integer=True, positive=True)
+    b = sympy.Dummy("b", integer=True, positive=True)
+    diagonal = _at_indices(e11, {1: a})
+    off = _at_indices(e12, {1: a, 2: b})
+    if diagonal is None or off is None:
+        return None
+    if diagonal.xreplace({a: 2}) != e22 or off.xreplace({a: 2, b: 1}) != e21:
+        return None  # the entries written do not follow one pattern: not read as a general matrix
+    return DescribedMatrix(sympy.Lambda(a, diagonal), sympy.Lambda((a, b), off))
+
+
+def _at_indices(entry: sympy.Basic, indices: dict[int, sympy.Basic]) -> sympy.Basic | None:
+    """``entry`` with its whole-number indices 1, 2 made the general ones (ŷ_1 ŷ_2 → ŷ_a ŷ_b); None if it has none."""
+    found = [node for node in entry.atoms(sympy.Indexed) if all(index.is_Integer for index in node.indices)]
+    if not found or any(int(index) not in indices for node in found for index in node.indices):
+        return None
+    return entry.xreplace({node: node.base[tuple(indices[int(i)] for i in node.indices)] for node in found})
 
 
 def build_items(builder: Any, node: syntax.Items) -> sympy.Basic:
