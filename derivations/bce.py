@@ -1,4 +1,4 @@
-"""Binary cross-entropy: from the Bernoulli likelihood, against MSE, convexity, and the sheet's numbers.
+"""Binary cross-entropy: from the Bernoulli likelihood, against MSE, convexity, and its stable form.
 
 Importable results (SymPy objects):
 
@@ -9,15 +9,12 @@ Importable results (SymPy objects):
 * :data:`gradient_bce`, :data:`gradient_mse` — ∂BCE/∂z = σ(z) − y and ∂MSE/∂z = 2(σ(z) − y)σ(z)(1 − σ(z))
 * :data:`curvature_bce`, :data:`curvature_mse` — the second derivatives in z
 * :data:`softplus_form` — BCE(y, σ(z)) = log(1 + e^{−|z|}) + max(z, 0) − yz, the stable form
-* :data:`sheet_single`, :data:`sheet_mean_bce`, :data:`sheet_categorical` — the sheet's numbers, exactly
 
 >>> import sympy as sp
 >>> from derivations import bce
 >>> from derivations.notation import sigmoid, y_scalar as y, z_scalar as z
 >>> bce.gradient_bce == sigmoid(z) - y
 True
->>> float(bce.sheet_mean_bce)  # mean BCE of y = [1, 0, 0], ŷ = [0.1, 0.2, 0.7]
-1.2432338...
 """
 
 from __future__ import annotations
@@ -37,10 +34,6 @@ __all__ = [
     "gradient_bce",
     "gradient_mse",
     "mean_bce",
-    "sheet_categorical",
-    "sheet_mean_bce",
-    "sheet_per_sample",
-    "sheet_single",
     "sigma",
     "sigma_derivative",
     "softplus_form",
@@ -83,23 +76,6 @@ curvature_bce = sigmoid(z) * (1 - sigmoid(z))
 curvature_mse = (
     2 * sigmoid(z) * (1 - sigmoid(z)) * (sigmoid(z) * (1 - sigmoid(z)) + (sigmoid(z) - y) * (1 - 2 * sigmoid(z)))
 )
-
-with sp.evaluate(False):  # keep the sheet's numbers as written, so the steps read as the sheet does
-    sheet_single = bce_of(0, sp.Rational(9, 10))
-"""BCE(y = 0, ŷ = 0.9) = −ln 0.1 ≈ 2.3026 (question 1(c))."""
-_sheet_labels = (1, 0, 0)
-_sheet_predictions = (sp.Rational(1, 10), sp.Rational(2, 10), sp.Rational(7, 10))
-with sp.evaluate(False):
-    sheet_per_sample = tuple(bce_of(label, p) for label, p in zip(_sheet_labels, _sheet_predictions, strict=True))
-"""BCE of each of the three samples: −ln 0.1, −ln 0.8, −ln 0.3 (≈ 2.3026, 0.2231, 1.2040)."""
-sheet_mean_bce = sp.Mul(sp.Add(*sheet_per_sample, evaluate=False), sp.Rational(1, 3), evaluate=False)
-"""The mean BCE over the three binary samples, ≈ 1.2432 (reading 1 of question 1(d))."""
-with sp.evaluate(False):
-    sheet_categorical = -sp.Add(
-        *(label * sp.log(p) for label, p in zip(_sheet_labels, _sheet_predictions, strict=True))
-    )
-"""The one-hot categorical CE of the same vectors, −ln 0.1 ≈ 2.3026 (reading 2 of question 1(d))."""
-_sheet_mean_logs = sp.Add(sp.log(10), sp.log(sp.Rational(5, 4)), sp.log(sp.Rational(10, 3)), evaluate=False) / 3
 
 _probabilities = assume(unit_interval=[p_], real=[labels, targets], indices={sample: (1, n)})
 _logit = assume(real=[z], unit_interval=[y])
@@ -183,6 +159,13 @@ def mse_gaussian() -> Derivation:
     )
 
 
+def _bce_reference(y: object, z: object, **_: object) -> object:
+    import numpy as np
+
+    probability = 1.0 / (1.0 + np.exp(-np.asarray(z)))
+    return -(np.asarray(y) * np.log(probability) + (1 - np.asarray(y)) * np.log1p(-probability))
+
+
 @symcheck.derivation("bce.sigmoid_gradients", topic="bce")
 def sigmoid_gradients() -> Derivation:
     """For a sigmoid output, ∂BCE/∂z = σ(z) − y while ∂MSE/∂z carries a vanishing σ(1 − σ)"""
@@ -245,6 +228,7 @@ def sigmoid_gradients() -> Derivation:
                 large_scale=15.0,
                 description="∂MSE/∂z against central differences, |z| up to 15",
             ),
+            Reference(bce_of(y, sigmoid(z)), _bce_reference, description="BCE against a NumPy reference"),
         ),
         summary="BCE's gradient is the error itself; MSE's is the error times σ(1 − σ), which vanishes "
         "exactly when the classifier is confidently wrong.",
@@ -309,77 +293,6 @@ def convexity() -> Derivation:
                 description="d²MSE/dz² against differences of the gradient",
             ),
         ),
-        topic="bce",
-    )
-
-
-def _bce_reference(y: object, z: object, **_: object) -> object:
-    import numpy as np
-
-    probability = 1.0 / (1.0 + np.exp(-np.asarray(z)))
-    return -(np.asarray(y) * np.log(probability) + (1 - np.asarray(y)) * np.log1p(-probability))
-
-
-@symcheck.derivation("bce.sheet_numbers", topic="bce")
-def sheet_numbers() -> Derivation:
-    """The sheet's numbers: BCE(0, 0.9), the mean BCE of three samples, and the one-hot CE"""
-    tenth, fifth, seven_tenths = _sheet_predictions
-    steps = (
-        Step(
-            eq(sheet_single, -sp.log(sp.Rational(1, 10)), evaluate=False),
-            "1(c): with y = 0 only the (1 − y) log(1 − ŷ) term survives: −log(1 − 0.9) = −ln 0.1.",
-            rule="evaluation",
-        ),
-        Step(
-            sp.Lt(
-                sp.Abs(sheet_single - sp.Rational(23026, 10000), evaluate=False), sp.Rational(1, 10000), evaluate=False
-            ),
-            "−ln 0.1 = ln 10 ≈ 2.3026 (natural log).",
-            rule="evaluation",
-        ),
-        Step(
-            eq(sheet_per_sample[0], -sp.log(tenth), evaluate=False),
-            "Sample 1: y = 1, ŷ = 0.1 gives −ln 0.1 ≈ 2.3026.",
-            rule="evaluation",
-        ),
-        Step(
-            eq(sheet_per_sample[1], -sp.log(1 - fifth), evaluate=False),
-            "Sample 2: y = 0, ŷ = 0.2 gives −ln 0.8 ≈ 0.2231.",
-            rule="evaluation",
-        ),
-        Step(
-            eq(sheet_per_sample[2], -sp.log(1 - seven_tenths), evaluate=False),
-            "Sample 3: y = 0, ŷ = 0.7 gives −ln 0.3 ≈ 1.2040.",
-            rule="evaluation",
-        ),
-        Step(
-            eq(sheet_mean_bce, _sheet_mean_logs, evaluate=False),
-            "The mean BCE divides the sum of all three by n = 3.",
-            rule="mean",
-        ),
-        Step(
-            sp.Lt(
-                sp.Abs(sheet_mean_bce - sp.Rational(12432, 10000), evaluate=False),
-                sp.Rational(1, 10000),
-                evaluate=False,
-            ),
-            "≈ (2.3026 + 0.2231 + 1.2040)/3 ≈ 1.2432.",
-            rule="evaluation",
-        ),
-        Step(
-            eq(sheet_categorical, -sp.log(tenth), evaluate=False),
-            "Read instead as one 3-class sample with one-hot y = [1, 0, 0], the categorical CE keeps only the "
-            "true class: −ln 0.1 ≈ 2.3026.",
-            rule="one-hot",
-        ),
-    )
-    return Derivation(
-        name="bce.sheet_numbers",
-        title="The sheet's numbers: BCE(0, 0.9), the mean BCE of three samples, and the one-hot CE",
-        steps=steps,
-        result=eq(sheet_mean_bce, _sheet_mean_logs, evaluate=False),
-        assumptions=_logit,
-        checks=(Reference(bce_of(y, sigmoid(z)), _bce_reference, description="BCE against a NumPy reference"),),
         topic="bce",
     )
 

@@ -55,7 +55,7 @@ def seed_like_report(*, hostile: bool = False) -> GradeReport:
             value=2.302585092994046,
             kind="number",
             statement="BCE(y = 0, ŷ = 0.9).",
-            derivation="bce.sheet_numbers",
+            derivation="bce.likelihood",
             location=_at(44),
             links=(
                 LinkResult(0, r"-(0 \log 0.9 + 1 \log 0.1)", r"-\log 0.1", "=", "correct", 2.302585, 2.302585),
@@ -76,7 +76,7 @@ def seed_like_report(*, hostile: bool = False) -> GradeReport:
             diagnosis="Only the second term was divided by 3; the sum printed is 3.58, not 1.24.",
             kind="number",
             statement="The mean BCE of the three samples.",
-            derivation="bce.sheet_numbers",
+            derivation="bce.likelihood",
             location=_at(60),
             readings=(
                 Reading(

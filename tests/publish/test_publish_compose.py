@@ -78,7 +78,7 @@ def test_a_derivation_is_shown_once_under_the_first_part_that_uses_it(demo_docum
 
 def test_shown_derivations_follow_the_parts() -> None:
     report = cases.seed_like_report()
-    assert shown_derivations(report) == ["bce.sheet_numbers", "mlp.shapes", "softmax.jacobian", "softmax.max_shift"]
+    assert shown_derivations(report) == ["bce.likelihood", "mlp.shapes", "softmax.jacobian", "softmax.max_shift"]
 
 
 def test_a_claim_card_holds_every_field_of_the_claim(demo_document: Document) -> None:
