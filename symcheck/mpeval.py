@@ -138,6 +138,19 @@ def random_function(name: str) -> Callable[[Any], Any]:
     return generic
 
 
+def _number(value: Any) -> Any:
+    """A value of the point as an mpmath number at the working precision: an exact ``Fraction`` (or
+    int) is divided out only now, so that raising the precision refines it (x = −1/3 makes x + 1/3
+    exactly 0, not the 10⁻¹⁷ of a double)."""
+    if isinstance(value, Fraction):
+        return mpmath.mpf(value.numerator) / value.denominator
+    if isinstance(value, int):
+        return mpmath.mpf(value)
+    if isinstance(value, complex):
+        return mpmath.mpc(value.real, value.imag)
+    return value
+
+
 class _Evaluator:
     def __init__(
         self,
@@ -181,11 +194,11 @@ class _Evaluator:
 
     def _lookup(self, atom: sp.Basic) -> Any:
         if atom in self.point:
-            return self.point[atom]
+            return _number(self.point[atom])
         if self.on_missing is not None:
             value = self.on_missing(atom)
             self.point[atom] = value
-            return value
+            return _number(value)
         raise Unsupported(f"no value for {atom} at this point")
 
     def _integer(self, expr: sp.Basic) -> int:
@@ -219,11 +232,11 @@ class _Evaluator:
                 indices = tuple(self._integer(index) for index in expr.indices)
                 key = (expr.base, indices)
                 if key in self.point:
-                    return self.point[key]
+                    return _number(self.point[key])
                 if self.on_missing is not None:
                     value = self.on_missing(sp.Indexed(expr.base, *indices))
                     self.point[key] = value
-                    return value
+                    return _number(value)
                 raise Unsupported(f"no value for {expr.base}{list(indices)} at this point")
             return self._lookup(expr)
         if expr.is_Add:
@@ -448,7 +461,8 @@ def evaluate(
     functions: Mapping[str, Callable[..., Any]] | None = None,
     strict_real: bool = False,
 ) -> Any:
-    """The value of ``expr`` at ``point`` (symbols → mpmath numbers) with ``dps`` significant digits.
+    """The value of ``expr`` at ``point`` (symbols → mpmath numbers, or exact ``Fraction``s, divided out at
+    the working precision) with ``dps`` significant digits.
 
     Indexed entries are looked up as ``(base, (i1, ...))`` keys. ``on_missing(atom)`` draws a value
     for an atom the point does not fix (it is then remembered). Undefined functions use

@@ -226,13 +226,6 @@ class _Sampler:
         return [Fraction(weight, total) for weight in weights]
 
 
-def _mp(value: Fraction | complex | int) -> Any:
-    if isinstance(value, complex):
-        return mpmath.mpc(value.real, value.imag)
-    value = Fraction(value)
-    return mpmath.mpf(value.numerator) / value.denominator
-
-
 def _show(value: Fraction | complex | int) -> str:
     if isinstance(value, complex):
         return str(value)
@@ -331,7 +324,7 @@ class _Point:
         )
 
     def _set(self, atom: sp.Basic, value: Fraction | complex) -> None:
-        self.values[atom] = _mp(value)
+        self.values[atom] = value  # exact: the evaluator converts it at its working precision
         self.shown[str(atom)] = _show(value)
         if isinstance(value, Fraction):
             self.fractions[atom] = value
@@ -367,6 +360,7 @@ class _Point:
                         fraction = exact(value, self.fractions, on_missing=self.exact_missing)
                         self.fractions[(atom.base, tuple(int(index) for index in atom.indices))] = fraction
                         self.shown[str(atom)] = _show(fraction)
+                        return fraction  # exact, refined with the working precision
                     except (NotRational, Undefined):
                         pass
                     return pinned
@@ -380,7 +374,7 @@ class _Point:
                 vector = self.sampler.vector(domain, length)
                 for row, value in enumerate(vector, start=1):
                     key = (atom.base, (row, *column))
-                    self.values[key] = _mp(value)
+                    self.values[key] = value
                     self.fractions[key] = value
                     shown = ", ".join(str(number) for number in (row, *column))
                     self.shown[f"{atom.base}[{shown}]"] = _show(value)
@@ -393,13 +387,13 @@ class _Point:
             self.shown[str(atom)] = _show(value)
             if isinstance(value, Fraction):
                 self.fractions[(atom.base, tuple(int(index) for index in atom.indices))] = value
-            return _mp(value)
+            return value
         if isinstance(atom, sp.Symbol):
             value = self.sampler.draw_for(atom, self.special, self.scale, self.wide)
             self.shown[str(atom)] = _show(value)
             if isinstance(value, Fraction):
                 self.fractions[atom] = value
-            return _mp(value)
+            return value
         raise Unsupported(f"no value for {atom}")
 
     def _same_entry(self, entry: sp.Indexed, atom: sp.Indexed) -> bool:
@@ -566,6 +560,31 @@ def _compare_numeric(
     )
 
 
+def _substituted(
+    left: sp.Basic, right: sp.Basic, point: _Point, relation: str, dps: int, complex_semantics: bool
+) -> _Comparison | None:
+    """At a point where a difference cancels exactly (``(x − 1)² eˣ`` at x = 1): the sides with the exact
+    values substituted, so that SymPy's own arithmetic on rationals finds the 0, compared again.
+
+    Only at generic points (principal branches, as SymPy's evaluation of powers of numbers) and for
+    expressions of plain symbols (a summation index would be bound in one place and free in another).
+    """
+    if point.special or any(side.has(sp.Indexed, sp.Sum, sp.Product, sp.Derivative) for side in (left, right)):
+        return None
+    values = {
+        atom: sp.Rational(value.numerator, value.denominator)
+        for atom, value in point.fractions.items()
+        if isinstance(atom, sp.Symbol)
+    }
+    if not (left.free_symbols | right.free_symbols) <= set(values):
+        return None
+    new_left, new_right = left.xreplace(values), right.xreplace(values)
+    comparison = _compare_exact(new_left, new_right, point, relation)
+    if comparison is None:
+        comparison = _compare_numeric(new_left, new_right, point, relation, dps, complex_semantics)
+    return None if comparison.kind == "unresolved" else comparison
+
+
 def _breakpoint_points(
     left: sp.Basic, right: sp.Basic, bases: list[_Point], limit: int = 48
 ) -> list[tuple[_Point, str]]:
@@ -721,6 +740,8 @@ def _visit(
         outcome.exact += 1
     else:
         comparison = comparison or _compare_numeric(left, right, point, relation, dps, outcome.complex_semantics)
+    if comparison.kind == "unresolved":
+        comparison = _substituted(left, right, point, relation, dps, outcome.complex_semantics) or comparison
     if comparison.kind == "agreed":
         outcome.digits = max(outcome.digits, comparison.digits)
         outcome.agreed += 1

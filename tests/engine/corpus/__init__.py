@@ -27,13 +27,18 @@ class Case:
     """True for an identity on the declared domain, False for a pair that differs somewhere in it."""
     why: str
     """The hand argument: why they are equal, or where and by how much they differ."""
-    witness: dict = field(default_factory=dict)
-    """For a pair that differs: exact values (symbols → Rationals) where the two sides differ."""
+    witness: dict | tuple = field(default_factory=dict)
+    """For a pair that differs: exact values (symbols → Rationals) where the two sides differ; or a
+    tuple of such dicts substituted in turn, the sums done after each (sizes first, then the entries
+    ``v[1]``, ``v[2]`` the written-out sums hold)."""
     assumptions: Any = None
     instances: tuple = ()
     """For identities in an integer parameter: (symbol, values) checked exactly by SymPy."""
     relation: bool = False
     """A relation (checked with symcheck.holds), not a pair of expressions."""
+    points: tuple = ()
+    """For identities over sums of entries, which SymPy cannot simplify: points (each a tuple of stages
+    as in ``witness``) where both sides are evaluated at 60 digits."""
 
 
 def all_cases() -> list[Case]:

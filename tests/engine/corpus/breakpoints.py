@@ -9,8 +9,39 @@ from corpus import Case
 x, y = sp.symbols("x y", real=True)
 R = sp.Rational
 K = "breakpoints"
+n = sp.Symbol("n", integer=True, positive=True)
+i = sp.Symbol("i", integer=True, positive=True)
+s = sp.IndexedBase("s", real=True)
 
 CASES = [
+    # sums of piecewise terms: each term is its own number (s_i is not one symbol for every i)
+    Case(
+        K,
+        "Σ_{i=1}^{2} (−1)^i |s_i| vs 0",
+        sp.Sum((-1) ** i * sp.Abs(s[i]), (i, 1, 2)),
+        sp.Integer(0),
+        False,
+        "|s_2| − |s_1| = 1 at s = (0, 1); it would be 0 if every s_i were the same t",
+        ({}, {s[1]: 0, s[2]: 1}),
+    ),
+    Case(
+        K,
+        "Σ_i |s_i| vs |Σ_i s_i|",
+        sp.Sum(sp.Abs(s[i]), (i, 1, n)),
+        sp.Abs(sp.Sum(s[i], (i, 1, n))),
+        False,
+        "n = 2, s = (1, −1): 2 against 0",
+        ({n: 2}, {s[1]: 1, s[2]: -1}),
+    ),
+    Case(
+        K,
+        "Σ_i (|s_i| + s_i)/2 vs Σ_i Max(s_i, 0)",
+        sp.Sum((sp.Abs(s[i]) + s[i]) / 2, (i, 1, n)),
+        sp.Sum(sp.Max(s[i], 0), (i, 1, n)),
+        True,
+        "term by term: (|t| + t)/2 is t for t ≥ 0 and 0 for t < 0",
+        points=(({n: 3}, {s[1]: R(1, 3), s[2]: R(-7, 5), s[3]: R(5, 2)}),),
+    ),
     Case(K, "Max(0, x − 1000) vs 0", sp.Max(0, x - 1000), sp.Integer(0), False, "x − 1000 > 0 for x > 1000", {x: 1001}),
     Case(
         K,
