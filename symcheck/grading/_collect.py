@@ -142,6 +142,22 @@ def _before_shape(formula: Formula, shapes: tuple, table: SymbolTable, origin: t
         return None
 
 
+_CHAINS: dict[tuple[str, SymbolTable], tuple[ReadChain, ...]] = {}
+
+
+def _read_chains(body: str, table: SymbolTable, origin: tuple) -> tuple[ReadChain, ...]:
+    """A formula read once per process and notation: a class writes the same formulas again and again. (Only
+    what reads is kept: an error names its own sheet's place, so it is read again.)"""
+    key = (body, table)
+    found = _CHAINS.get(key)
+    if found is None:
+        found = tuple(read_chains(body, table, origin=origin))
+        if len(_CHAINS) > 20_000:
+            _CHAINS.clear()
+        _CHAINS[key] = found
+    return found
+
+
 def _repaired(formula: Formula, place: Place, table: SymbolTable, origin: tuple, error: LatexSyntaxError) -> _Read:
     """A formula whose braces are not closed at its end (``\\frac{a}{(1+b)^{2}``, as OCR drops one) read with the
     missing braces added there, and said so; any other error stands."""
@@ -176,7 +192,7 @@ def _read_all(homework: Homework, submission: Submission, places: list[Place], t
             read = _Read(formula, place, shapes=shapes, chains=_before_shape(formula, shapes, tables[key], origin))
         else:
             try:
-                read = _Read(formula, place, chains=read_chains(formula.body, tables[key], origin=origin))
+                read = _Read(formula, place, chains=_read_chains(formula.body, tables[key], origin))
             except LatexSyntaxError as error:
                 read = _repaired(formula, place, tables[key], origin, error)
         read.line = submission.line_of(formula.start)  # type: ignore[attr-defined]

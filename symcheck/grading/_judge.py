@@ -842,7 +842,11 @@ def _expand_matrices(expr: sp.Basic, definitions: tuple[Definition, ...]) -> sp.
     matrices = [definition for definition in definitions if isinstance(definition.symbol, sp.MatrixSymbol)]
     if not matrices or not isinstance(expr, sp.Basic) or not expr.has(sp.MatrixSymbol):
         return expr
-    return expand_definitions(expr, matrices)
+    expanded = expand_definitions(expr, matrices)
+    return expanded.replace(  # S^{1/2} with S = diag(s): diag(√s), entry by entry
+        lambda node: isinstance(node, sp.MatPow) and isinstance(node.args[0], sp.DiagMatrix),
+        lambda node: sp.DiagMatrix(sp.HadamardPower(node.args[0].args[0], node.args[1])),
+    )
 
 
 def _entry_of(value: sp.Basic, index: sp.Basic | None) -> sp.Basic | None:

@@ -334,6 +334,8 @@ class Builder:
         """
         if is_matrix(base):
             return matrix_power(base, exponent)
+        if is_declared_matrix(base, self.notation):  # S^{1/2}, (X^T X)^{-1}: powers of a matrix, never of a number
+            return matrix_power(as_matrix(base, self.notation), exponent)
         if isinstance(exponent, sympy.Rational) and not isinstance(base, sympy.Add):
             size = _numeric_bits(base)
             if size and abs(exponent) > MAX_NUMBER_BITS:  # each number has at least 1 bit
