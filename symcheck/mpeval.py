@@ -33,6 +33,9 @@ __all__ = [
 ]
 
 MAX_SUM_TERMS = 20_000
+_EXACT_BITS = 8_192
+"""The longest rational (numerator and denominator bits) the evaluator keeps exactly beside its floats."""
+_EXACT_EXPONENT = 256
 MAX_NESTED_TERMS = 2_500
 """The most terms of a sum inside another sum, all its runs together (50 × 50 rows and columns)."""
 
@@ -151,6 +154,18 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _either(exact: Any, value: Any) -> Any:
+    """The exact value when there is one (an mpf 0 is falsy, so ``or`` will not do)."""
+    return value if exact is None else exact
+
+
+def _product(values: list[Fraction]) -> Fraction:
+    result = Fraction(1)
+    for value in values:
+        result *= value
+    return result
+
+
 class _Evaluator:
     def __init__(
         self,
@@ -176,6 +191,10 @@ class _Evaluator:
         """The evaluators of the terms of sums and products, kept for :func:`evaluate_with_range`."""
         self.terms: dict[sp.Basic, list[Any]] = {}
         """The signed terms of each sum, by node: a sum is measured like an addition."""
+        self.exact: dict[sp.Basic, Fraction] = {}
+        """Nodes whose value here is a known rational (rationals and exact point values under +, ×, integer
+        powers, |·|, δ, Piecewise, Σ; a product with an exact factor 0): their value is that rational to the
+        working precision, however much cancels in them (1 − z at z = 1 is 0, not a loss of every digit)."""
 
     def value(self, expr: sp.Basic) -> Any:
         cached = self.memo.get(expr)
@@ -194,12 +213,25 @@ class _Evaluator:
 
     def _lookup(self, atom: sp.Basic) -> Any:
         if atom in self.point:
-            return _number(self.point[atom])
+            return self._raw(atom, self.point[atom])
         if self.on_missing is not None:
             value = self.on_missing(atom)
             self.point[atom] = value
-            return _number(value)
+            return self._raw(atom, value)
         raise Unsupported(f"no value for {atom} at this point")
+
+    def _raw(self, node: sp.Basic, value: Any) -> Any:
+        """A value of the point, remembered as exact when it is a rational."""
+        if isinstance(value, (Fraction, int)):
+            self.exact[node] = Fraction(value)
+        return _number(value)
+
+    def _exactly(self, node: sp.Basic, value: Fraction | None) -> Any:
+        """``value`` for ``node`` at the working precision, remembered as exact; None when it is too long."""
+        if value is None or value.numerator.bit_length() + value.denominator.bit_length() > _EXACT_BITS:
+            return None
+        self.exact[node] = value
+        return _number(value)
 
     def _integer(self, expr: sp.Basic) -> int:
         value = _real(self.value(expr), self.dps, str(expr))
@@ -209,10 +241,8 @@ class _Evaluator:
         return rounded
 
     def _dispatch(self, expr: sp.Basic) -> Any:
-        if expr.is_Integer:
-            return mpmath.mpf(int(expr))
         if expr.is_Rational:
-            return mpmath.mpf(int(expr.p)) / int(expr.q)
+            return self._raw(expr, Fraction(int(expr.p), int(expr.q)))
         if isinstance(expr, sp.Float):
             return mpmath.mpf(expr._mpf_)
         if expr is sp.S.ImaginaryUnit:
@@ -232,31 +262,34 @@ class _Evaluator:
                 indices = tuple(self._integer(index) for index in expr.indices)
                 key = (expr.base, indices)
                 if key in self.point:
-                    return _number(self.point[key])
+                    return self._raw(expr, self.point[key])
                 if self.on_missing is not None:
                     value = self.on_missing(sp.Indexed(expr.base, *indices))
                     self.point[key] = value
-                    return _number(value)
+                    return self._raw(expr, value)
                 raise Unsupported(f"no value for {expr.base}{list(indices)} at this point")
             return self._lookup(expr)
-        if expr.is_Add:
-            total = mpmath.mpf(0)
-            for term in expr.args:
-                total += self.value(term)
-            return total
-        if expr.is_Mul:
-            product = mpmath.mpf(1)
-            for factor in expr.args:
-                product *= self.value(factor)
-            return product
+        if expr.is_Add or expr.is_Mul:
+            return self._arithmetic(expr)
         if expr.is_Pow:
-            return self._power(expr)
+            value = self._power(expr)
+            base, exponent = expr.args
+            if (
+                base in self.exact
+                and exponent.is_Integer
+                and abs(int(exponent)) <= _EXACT_EXPONENT
+                and (self.exact[base] != 0 or exponent > 0)
+            ):
+                return _either(self._exactly(expr, self.exact[base] ** int(exponent)), value)
+            return value
         if isinstance(expr, sp.KroneckerDelta):
-            return mpmath.mpf(1 if self._integer(expr.args[0]) == self._integer(expr.args[1]) else 0)
+            same = self._integer(expr.args[0]) == self._integer(expr.args[1])
+            return self._exactly(expr, Fraction(int(same)))
         if isinstance(expr, sp.Piecewise):
             for piece, condition in expr.args:
                 if self._truth(condition):
-                    return self.value(piece)
+                    value = self.value(piece)
+                    return _either(self._exactly(expr, self.exact.get(piece)), value)
             raise Undefined("no branch of the Piecewise applies here")
         if isinstance(expr, (sp.Sum, sp.Product)):
             return self._reduction(expr)
@@ -280,10 +313,34 @@ class _Evaluator:
             return function(*(self.value(argument) for argument in expr.args))
         function = _FUNCTIONS.get(type(expr))
         if function is not None:
-            return self._call(function, expr)
+            value = self._call(function, expr)
+            if isinstance(expr, sp.Abs) and expr.args[0] in self.exact:
+                return _either(self._exactly(expr, abs(self.exact[expr.args[0]])), value)
+            return value
         if isinstance(expr, sp.Derivative):
             raise Unsupported("an unevaluated derivative (call doit() first)")
         raise Unsupported(f"cannot evaluate {type(expr).__name__} numerically")
+
+    def _arithmetic(self, expr: sp.Basic) -> Any:
+        """A sum or product of the arguments: exactly when every argument is exact (or a factor is an exact 0)."""
+        values = [self.value(argument) for argument in expr.args]
+        exact = [self.exact.get(argument) for argument in expr.args]
+        if expr.is_Mul and any(value == 0 for value in exact if value is not None):
+            return self._exactly(expr, Fraction(0))  # the other factors are finite: value() checked them
+        if None not in exact:
+            result = sum(exact, Fraction(0)) if expr.is_Add else _product(exact)
+            converted = self._exactly(expr, result)
+            if converted is not None:
+                return converted
+        if expr.is_Add:
+            total = mpmath.mpf(0)
+            for value in values:
+                total += value
+            return total
+        product = mpmath.mpf(1)
+        for value in values:
+            product *= value
+        return product
 
     def _call(self, function: Callable[..., Any], expr: sp.Basic) -> Any:
         arguments = [self.value(argument) for argument in expr.args]
@@ -346,6 +403,7 @@ class _Evaluator:
         if count * self.enclosing > limit or self.work[0] < 0:
             raise TooLong(f"a sum of {count} terms (times {self.enclosing} around it) is too long to evaluate")
         signed: list[tuple[Any, int]] = []
+        exact: Fraction | None = Fraction(0)  # the signed sum as a rational, while every term is exact
         variables = [variable for variable, _, _ in bindings]
         saved = {variable: self.point[variable] for variable in variables if variable in self.point}
         try:
@@ -356,9 +414,12 @@ class _Evaluator:
                 self.children.append(inner)
                 sign = 1
                 for variable, (value, step) in zip(variables, assignment, strict=True):
-                    self.point[variable] = mpmath.mpf(value)
+                    self.point[variable] = value  # an int: exact
                     sign *= step
                 signed.append((inner.value(expr.function), sign))  # a reversed range counts negatively (Karr)
+                if exact is not None:
+                    term = inner.exact.get(expr.function)
+                    exact = None if term is None else exact + term * sign
         finally:
             for variable in variables:
                 self.point.pop(variable, None)
@@ -371,6 +432,8 @@ class _Evaluator:
                 total *= term if sign > 0 else 1 / term
         if isinstance(expr, sp.Sum):
             self.terms[expr] = [term for term, _ in signed]
+            if exact is not None:
+                return _either(self._exactly(expr, exact), total)
         return total
 
 
@@ -387,13 +450,16 @@ _SATURATING = (sp.tanh, sp.coth, sp.sech, sp.csch, sp.erf, sp.erfc)
 them (``tanh(1000) = 1 − 2e^{−2000}``) needs digits in proportion to the argument."""
 
 
-def _spread(sizes: list[Any], total: Any, dps: int) -> float:
-    """Digits an addition of terms of these magnitudes needs: their spread, and what cancels in the total."""
+def _spread(sizes: list[Any], total: Any, dps: int, exact: bool = False) -> float:
+    """Digits an addition of terms of these magnitudes needs: their spread, and what cancels in the total
+    (nothing, when the total was computed exactly)."""
     sizes = [size for size in sizes if size != 0]
     if len(sizes) < 2:
         return 0.0
     largest = mpmath.log10(max(sizes))
     needed = float(largest - mpmath.log10(min(sizes)))
+    if exact:
+        return needed
     # cancellation: cosh² x − sinh² x is 1 beside terms of size e^{2x}
     lost = float(largest - mpmath.log10(abs(total))) if total != 0 else float(dps)
     return max(needed, lost if lost > 1 else 0.0)
@@ -416,9 +482,10 @@ def _digits_needed(evaluator: _Evaluator, dps: int) -> float:
                 needed = max(needed, 0.30103 * max(abs(int(node.p)).bit_length(), int(node.q).bit_length()))
             elif node.is_Add:
                 sizes = [abs(memo[term]) for term in node.args if term in memo]
-                needed = max(needed, _spread(sizes, value, dps))
+                needed = max(needed, _spread(sizes, value, dps, node in current.exact))
             elif node in current.terms:
-                needed = max(needed, _spread([abs(term) for term in current.terms[node]], value, dps))
+                sizes = [abs(term) for term in current.terms[node]]
+                needed = max(needed, _spread(sizes, value, dps, node in current.exact))
             elif isinstance(node, _SATURATING) and node.args[0] in memo:
                 scale = float(abs(mpmath.re(memo[node.args[0]])))
                 needed = max(needed, 0.87 * scale * (scale + 1 if isinstance(node, (sp.erf, sp.erfc)) else 1))

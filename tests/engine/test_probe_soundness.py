@@ -50,6 +50,18 @@ def test_point_values_are_exact_at_any_precision() -> None:
     assert value == 0
 
 
+def test_an_exact_cancellation_is_not_a_loss_of_digits() -> None:
+    # 1 − z at z = 1 is exactly 0 (both exact), so √(1 − z) needs no climb to thousands of digits
+    value, digits = evaluate_with_range(sp.sqrt(1 - x) * sp.exp(x) + sp.log(x + 2), {x: Fraction(1)})
+    with mpmath.workdps(30):
+        assert digits < 30 and abs(value - mpmath.log(3)) < mpmath.mpf(10) ** -25
+    value, _ = evaluate_with_range((x - 1) ** 2 * sp.exp(x), {x: Fraction(1)})
+    assert value == 0
+    # an inexact cancellation is still measured: e^x − e^x·(1 + 10⁻⁴⁰) loses 40 digits
+    _, digits = evaluate_with_range(sp.exp(x) - sp.exp(x) * (1 + sp.Rational(1, 10**40)), {x: Fraction(1, 3)})
+    assert digits >= 40
+
+
 def test_the_spread_of_the_terms_of_a_sum_is_measured() -> None:
     total = sp.Sum(s[i], (i, 1, 2))
     _, digits = evaluate_with_range(total, {(s, (1,)): mpmath.mpf(1), (s, (2,)): mpmath.mpf(10) ** -50})
