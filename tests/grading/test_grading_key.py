@@ -1,32 +1,48 @@
-"""A malformed key is an error that names the key file, the line, the column and the claim; nothing is graded.
+r"""A malformed homework key is one clear error naming the key, its line, and the part or quantity; nothing is graded.
 
-Each case is a key with one mistake in it; the error must say what is wrong and point at it, so an
-author can fix the key without reading a traceback.
+Each case is a small key with one mistake in it (a TOML error, an unknown field, a library export that
+does not exist, a regular expression that does not compile, SymPy text that tries to reach code …); the
+error must say what is wrong and point at it, so a teacher can fix the key without reading a traceback.
+Finding the key of a homework (by name, key file or folder) and the submissions of a class are tested here too.
 """
 
 from __future__ import annotations
 
-import re
+import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
+from code_locks import code_execution_forbidden
 from grading_cases import write_case
 
 from symcheck.errors import SourceError, SymcheckError
-from symcheck.grading import grade_sheet, load_key, locate_sheet
+from symcheck.grading import grade_submission, load_homework, locate_homework, submissions_in
 
-SHEET = "We have $$\\hat{y}_k - y_k$$ and $w_A < w_B$ and again $w_A < w_B$.\n"
-
-CLAIM = """
-[[claim]]
-id = "g"
+PARTS = r"""
+[[part]]
 part = "2(d)"
-kind = "expression"
-written = '\\hat{y}_k - y_k'
-statement = "the gradient"
-target = { library = "cross_entropy.gradient" }
+points = 2
+question = "Compute ∂L/∂z."
+
+[[part.quantity]]
+id = "dL-dz"
+name = "∂L/∂z_a"
+about = ['\frac{\partial L}{\partial z_a}']
+indices = ["a"]
+value = { library = "cross_entropy.gradient", where = { k = "a" } }
+
+[[part.statement]]
+id = "unstable"
+claim = "The softmax is unstable."
+match = [['unstable']]
+check = { derivation = "softmax.max_shift" }
 """
+SHEET = "## 2(d)\n$$\\frac{\\partial L}{\\partial z_k} = \\hat{y}_k - y_k$$\n\nThe softmax is unstable.\n"
+MARKER = Path(tempfile.gettempdir()) / f"symcheck-grading-key-{os.getpid()}-pwned"
+VALUE = '{ library = "cross_entropy.gradient", where = { k = "a" } }'
 
 
 def _line_of(text: str, fragment: str) -> int:
@@ -34,168 +50,273 @@ def _line_of(text: str, fragment: str) -> int:
 
 
 CASES = [
-    # (what the key says, a fragment of the message, the line's fragment in the key, the claim id)
-    ('kind = "expression"', 'kind = "guess"', "unknown kind 'guess'", 'kind = "guess"', "g"),
-    ("target = {", "targte = {", "unknown field 'targte'", "targte", "g"),
-    ("'\\hat{y}_k - y_k'", "'\\hat{y}_k + y_k'", "is not in the sheet", "[[claim]]", "g"),
-    ("cross_entropy.gradient", "cross_entropy.gradiant", "exports no 'gradiant'", "target", "g"),
-    ("cross_entropy.gradient", "os.system", "no registered library module is named 'os'", "target", "g"),
-    ("cross_entropy.gradient", "derivations.sheets.SHEETS", "no registered library module", "target", "g"),
+    # (what the key says, what it says instead, a fragment of the message, the key line's fragment, the claim)
     (
-        '{ library = "cross_entropy.gradient" }',
-        "{ library = \"cross_entropy.gradient\", latex = 'x' }",
-        "exactly one of",
-        "target",
-        "g",
+        'indices = ["a"]',
+        'indices = ["a"]\nindexes = ["b"]',
+        "quantity dL-dz: unknown field(s) indexes",
+        "[[part.quantity]]",
+        "2(d) dL-dz",
     ),
     (
-        '{ library = "cross_entropy.gradient" }',
-        '{ derivation = "softmax.jacobain" }',
-        "no derivation is registered as 'softmax.jacobain'",
-        "target",
-        "g",
+        'question = "Compute',
+        'points_max = 3\nquestion = "Compute',
+        "part 2(d): unknown field(s) points_max",
+        "[[part]]",
+        "2(d)",
     ),
     (
-        '{ library = "cross_entropy.gradient" }',
-        '{ derivation = "bce.sigmoid_gradients", step = "evaluation" }',
-        "2 steps with the rule 'evaluation' (steps 6, 7)",
-        "target",
-        "g",
+        "cross_entropy.gradient",
+        "cross_entropy.gradiant",
+        "derivations.cross_entropy exports no 'gradiant' (its exports: gradient, ",
+        "[[part.quantity]]",
+        "2(d) dL-dz",
     ),
     (
-        '{ library = "cross_entropy.gradient" }',
-        "{ sympy = \"2 + __import__('os')\" }",
-        "column 5 of the expression: the function '__import__' is not allowed",
-        "target",
-        "g",
+        "cross_entropy.gradient",
+        "os.system",
+        "no registered library module is named 'os'",
+        "[[part.quantity]]",
+        "2(d) dL-dz",
     ),
-    ('part = "2(d)"', 'part = "d"', "part 'd' must be a question number", "part = ", "g"),
     (
-        '{ library = "cross_entropy.gradient" }',
-        '{ library = "cross_entropy.gradient", where = { j = "k" } }',
+        "cross_entropy.gradient",
+        "derivations.sheets.SHEETS",
+        "no registered library module is named 'derivations.sheets'",
+        "[[part.quantity]]",
+        "2(d) dL-dz",
+    ),
+    (
+        "[['unstable']]",
+        "[['unstable(']]",
+        "match pattern 'unstable(' is not a regular expression: missing ), unterminated subpattern",
+        "[[part.statement]]",
+        "2(d) unstable",
+    ),
+    (
+        'where = { k = "a" }',
+        'where = { j = "a" }',
         "where.j: the value has no 'j' to substitute (its names: k, y, yhat)",
-        "target",
-        "g",
+        "[[part.quantity]]",
+        "2(d) dL-dz",
     ),
     (
-        'statement = "the gradient"',
-        'statement = "the gradient"\nderivation = "softmax.jacobain"',
-        "no derivation is registered as 'softmax.jacobain'",
-        "derivation = ",
-        "g",
+        VALUE,
+        "{ library = \"cross_entropy.gradient\", latex = 'x' }",
+        "needs exactly one of",
+        "[[part.quantity]]",
+        "2(d) dL-dz",
+    ),
+    ('part = "2(d)"', 'part = "d"', "part 'd' must be a question number and letter, like 1(d)", "[[part]]", "d"),
+    ('id = "dL-dz"', 'id = "dL dz"', "must be letters, digits and '-'", "[[part.quantity]]", "2(d)"),
+    (
+        VALUE,
+        '{ sympy = "x.__class__" }',
+        "Attribute is not allowed in an expression",
+        "[[part.quantity]]",
+        "2(d) dL-dz",
     ),
     (
-        'statement = "the gradient"',
-        "statement = \"the gradient\"\nreading = { y = '\\frac{' }",
-        "reading: ",
-        "reading = ",
-        "g",
+        VALUE,
+        f"{{ sympy = \"__import__('os').system('touch {MARKER}')\" }}",
+        "only calls of named functions with positional arguments are allowed",
+        "[[part.quantity]]",
+        "2(d) dL-dz",
     ),
-    ('statement = "the gradient"', 'statement = "the gradient"\nchain = 3', "holds only 1 formula(s)", "chain = ", "g"),
-    ('id = "g"', 'id = "g h"', "must be letters, digits", "id = ", "g h"),
+    (
+        VALUE,
+        "{ sympy = \"__import__('os')\" }",
+        "the function '__import__' is not allowed",
+        "[[part.quantity]]",
+        "2(d) dL-dz",
+    ),
+    (VALUE, f"{{ sympy = \"open('{MARKER}', 'w')\" }}", "is not a number", "[[part.quantity]]", "2(d) dL-dz"),
+    (VALUE, '{ sympy = "(lambda: 0)()" }', "only calls of named functions", "[[part.quantity]]", "2(d) dL-dz"),
 ]
 
 
 @pytest.mark.parametrize(("old", "new", "message", "at", "claim"), CASES, ids=[case[2][:40] for case in CASES])
-def test_key_errors_name_their_place(tmp_path, old: str, new: str, message: str, at: str, claim: str) -> None:
-    assert old in CLAIM
-    sheet, key = write_case(tmp_path, SHEET, CLAIM.replace(old, new))
-    with pytest.raises(SourceError) as caught:
-        grade_sheet(sheet, key)
+def test_key_errors_name_their_place(tmp_path: Path, old: str, new: str, message: str, at: str, claim: str) -> None:
+    assert old in PARTS
+    MARKER.unlink(missing_ok=True)
+    sheet, key = write_case(tmp_path, SHEET, PARTS.replace(old, new, 1))
+    with code_execution_forbidden() as attempts, pytest.raises(SourceError) as caught:
+        grade_submission(key, sheet)
+    assert attempts == [] and not MARKER.exists(), "text from a key reached code"
     error = caught.value
-    assert message in error.message
-    text = key.read_text(encoding="utf-8")
+    assert message in error.message, error.message
     assert error.path == str(key)
-    assert error.line == _line_of(text, at)
+    assert error.line == _line_of(key.read_text(encoding="utf-8"), at), str(error)
     assert error.column == 1
     assert error.claim == claim
-    assert str(error).startswith(f"{key}:{error.line}:1: ")
+    assert str(error) == f"{key}:{error.line}:1: {error.message} [claim {claim}]"
+    assert "\n" not in str(error)
 
 
-def test_invalid_toml_names_its_line_and_column(tmp_path) -> None:
-    _, key = write_case(tmp_path, SHEET, CLAIM + "\n[[claim]]\nid = \n")
+def test_a_bad_regular_expression_in_a_statement_names_the_statements_line(tmp_path: Path) -> None:
+    _, key = write_case(tmp_path, SHEET, PARTS.replace("[['unstable']]", "[['(?P<x']]"))
     with pytest.raises(SourceError) as caught:
-        load_key(key)
+        load_homework(key)
+    assert caught.value.line == _line_of(key.read_text(encoding="utf-8"), "[[part.statement]]")
+    assert "is not a regular expression" in caught.value.message
+
+
+def test_invalid_toml_names_its_line_and_column(tmp_path: Path) -> None:
+    _, key = write_case(tmp_path, SHEET, PARTS + "\n[[part]]\npart = \n")
+    with pytest.raises(SourceError) as caught:
+        load_homework(key)
     assert caught.value.message.startswith("invalid TOML: ")
-    assert caught.value.line == key.read_text().count("\n")  # the last line, where the value is missing
-    assert caught.value.column == 6
+    assert "(at line" not in caught.value.message  # the place is the error's, not repeated in the message
+    assert caught.value.line == key.read_text(encoding="utf-8").count("\n")  # the last line: the value is missing
+    assert caught.value.column == 8
+    assert str(caught.value).startswith(f"{key}:{caught.value.line}:8: invalid TOML: ")
 
 
-def test_a_text_that_occurs_twice_needs_its_line(tmp_path) -> None:
-    claim = CLAIM.replace("'\\hat{y}_k - y_k'", "'w_A < w_B'").replace('kind = "expression"', 'kind = "relation"')
-    claim = claim.replace('target = { library = "cross_entropy.gradient" }\n', "")
-    sheet, key = write_case(tmp_path, SHEET, claim)
-    with pytest.raises(
-        SourceError, match=r"occurs 2 times in the sheet \(lines 1\): give the line it starts on"
-    ) as caught:
-        grade_sheet(sheet, key)
-    assert caught.value.claim == "g"
-    sheet, key = write_case(tmp_path, SHEET, claim.replace("statement =", "occurrence = 3\nline = 1\nstatement ="))
-    with pytest.raises(SourceError, match="occurs only 2 time"):
-        grade_sheet(sheet, key)
-
-
-def test_a_skipped_formula_must_be_on_the_sheet(tmp_path) -> None:
-    sheet, key = write_case(tmp_path, SHEET, CLAIM + "\n[[skip]]\nwritten = 'z^2'\nreason = \"a name\"\n")
-    with pytest.raises(SourceError, match="skipped text 'z\\^2' is not in the sheet"):
-        grade_sheet(sheet, key)
-
-
-def test_a_means_piece_must_be_in_the_written_text(tmp_path) -> None:
-    sheet, key = write_case(
-        tmp_path, SHEET, CLAIM.replace("statement =", "means = { 'L' = { number = 1 } }\nstatement =")
-    )
-    with pytest.raises(SourceError, match="'means' names 'L', which is not in the written text") as caught:
-        grade_sheet(sheet, key)
-    assert caught.value.claim == "g"
-
-
-def test_an_unreadable_formula_is_placed_in_the_text_as_written_even_after_a_means_piece(tmp_path) -> None:
-    sheet_text = "$$L(y, \\hat{y}) = 2 + \\frac{1}$$\n"
-    claim = CLAIM.replace("'\\hat{y}_k - y_k'", "'L(y, \\hat{y}) = 2 + \\frac{1}'").replace(
-        "statement =", "means = { 'L(y, \\hat{y})' = { number = 2 } }\nstatement ="
-    )
-    sheet, key = write_case(tmp_path, sheet_text, claim)
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("", "missing [homework] table"),
+        ('[homework]\nname = "x"\ntitle = "y"\n', "a homework key needs at least one [[part]]"),
+        ('[homework]\nname = "x"\ntitle = "y"\nteacher = "z"\n', "[homework]: unknown field(s) teacher"),
+        ('[homework]\nname = "x"\ntitle = "y"\n[grading]\nstrict = true\n', "the key: unknown field(s) grading"),
+        ('[homework]\nname = "x"\n[[part]]\npart = "1(a)"\n', "missing field 'title'"),
+        (
+            '[homework]\nname = "x"\ntitle = "y"\n[notation]\nfunctionz = ["f"]\n',
+            "notation: unknown field(s) functionz",
+        ),
+        (
+            '[homework]\nname = "x"\ntitle = "y"\n[[part]]\npart = "1(a)"\n[[part]]\npart = "1(a)"\n',
+            "two [[part]] entries have the same part",
+        ),
+        (
+            '[homework]\nname = "x"\ntitle = "y"\n[[part]]\npart = "1(a)"\nanswer = "nothing"\n',
+            "answer = 'nothing' names no quantity of 1(a)",
+        ),
+        (
+            '[homework]\nname = "x"\ntitle = "y"\n[[part]]\npart = "1(a)"\n[[part.quantity]]\nid = "q"\nname = "q"\n'
+            "about = ['q']\n",
+            "a quantity needs a value, values, or a shape",
+        ),
+        (
+            '[homework]\nname = "x"\ntitle = "y"\n[[part]]\npart = "1(a)"\n[[part.statement]]\nid = "s"\nclaim = "c"\n'
+            "match = [['a']]\n",
+            "a statement needs a check",
+        ),
+        (
+            '[homework]\nname = "x"\ntitle = "y"\n[[part]]\npart = "1(a)"\n[[part.statement]]\nid = "s"\nclaim = "c"\n'
+            "match = [['a']]\ncheck = { guess = 1 }\n",
+            "'check' needs exactly one of identity, relation, linearity, overflow, derivation",
+        ),
+        (
+            '[homework]\nname = "x"\ntitle = "y"\n[[part]]\npart = "1(a)"\npoints = -1\n',
+            "'points' must be a number ≥ 0",
+        ),
+    ],
+)
+def test_a_malformed_key_is_one_error(tmp_path: Path, document: str, message: str) -> None:
+    key = tmp_path / "key.toml"
+    key.write_text(document, encoding="utf-8")
     with pytest.raises(SourceError) as caught:
-        grade_sheet(sheet, key)
-    # the error is at the end of \frac{1} in the sheet's line, however long the placeholder for L(y, ŷ) is
-    assert (caught.value.line, caught.value.column) == (1, sheet_text.index("$$\n") + 1)
-    assert "cannot read the claim in the sheet" in caught.value.message
+        load_homework(key)
+    assert message in caught.value.message
+    assert caught.value.path == str(key)
+    assert "\n" not in str(caught.value)
 
 
-def test_unreadable_latex_on_the_sheet_is_an_error_at_its_place_in_the_sheet(tmp_path) -> None:
-    sheet_text = "Line one\n\n$$\\hat{y}_k - \\frac{y_k$$\n"
-    claim = CLAIM.replace("'\\hat{y}_k - y_k'", "'\\hat{y}_k - \\frac{y_k'")
-    sheet, key = write_case(tmp_path, sheet_text, claim)
+@pytest.mark.xfail(
+    strict=True,
+    reason="a check naming a derivation that is not registered is an error without the key's line or part "
+    "('key.toml: no derivation is registered as …', raised when the statement is decided)",
+)
+def test_an_unknown_derivation_in_a_check_names_its_line(tmp_path: Path) -> None:
+    sheet, key = write_case(tmp_path, SHEET, PARTS.replace('"softmax.max_shift"', '"softmax.max_shfit"'))
     with pytest.raises(SourceError) as caught:
-        grade_sheet(sheet, key)
-    assert caught.value.claim == "g"
-    assert caught.value.path.endswith("sheet.md")
-    assert caught.value.line == 3
-    assert "cannot read the claim in the sheet" in caught.value.message
+        grade_submission(key, sheet)
+    assert "no derivation is registered as 'softmax.max_shfit'" in caught.value.message
+    assert caught.value.line == _line_of(key.read_text(encoding="utf-8"), "[[part.statement]]")
 
 
-def test_locating_sheets(tmp_path) -> None:
-    sheet, key = write_case(tmp_path, SHEET, CLAIM)
-    assert locate_sheet(str(sheet)) == (sheet, key)
-    sheet_path, key_path = locate_sheet("ml-theory")
-    assert sheet_path.name == "answer_sheet.md" and key_path.name == "answer_sheet.key.toml"
-    assert sheet_path.is_file() and key_path.is_file()
-    with pytest.raises(SymcheckError, match="no answer sheet is registered as 'nope'"):
-        locate_sheet("nope")
-    key.unlink()
-    with pytest.raises(SymcheckError, match=re.escape("no answer key (write one beside the sheet as sheet.key.toml")):
-        locate_sheet(str(sheet))
+@pytest.mark.xfail(
+    strict=True,
+    reason="LaTeX in a key that cannot be read (value = { latex = '\\frac{' }) raises the reader's error with the "
+    "place in the expression only ('1:6: this '{' is never closed'): neither the key file, its line nor the quantity",
+)
+def test_unreadable_latex_in_a_key_names_the_key_and_the_quantity(tmp_path: Path) -> None:
+    sheet, key = write_case(tmp_path, SHEET, PARTS.replace(VALUE, "{ latex = '\\frac{' }"))
+    with pytest.raises(SourceError) as caught:
+        grade_submission(key, sheet)
+    assert caught.value.path == str(key) and caught.value.claim == "2(d) dL-dz"
 
 
-def test_the_cli_reports_a_key_error_in_one_line_without_a_traceback(tmp_path) -> None:
-    sheet, key = write_case(tmp_path, SHEET, CLAIM.replace("cross_entropy.gradient", "cross_entropy.gradiant"))
+# --------------------------------------------------------------------------- finding keys and submissions
+
+
+def test_a_homework_is_found_by_name_key_file_or_folder(tmp_path: Path) -> None:
+    registered = locate_homework("ml-theory")
+    assert registered.name == "ml-theory" and registered.path.name == "key.toml"
+    assert registered.sheet is not None and registered.sheet.name == "answer_sheet.md" and registered.sheet.is_file()
+    assert registered.class_folder is not None and registered.class_folder.is_dir()
+    assert locate_homework("regression").name == "regression"
+    _, key = write_case(tmp_path, SHEET, PARTS)
+    assert locate_homework(str(key)).name == "case"
+    assert locate_homework(str(tmp_path)).name == "case"
+    assert [part.part for part in locate_homework(str(tmp_path)).parts] == ["2(d)"]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("nope", "no homework is registered as 'nope' (registered: ml-theory, regression"),
+        ("missing.toml", "missing.toml: no such homework key"),
+    ],
+)
+def test_an_unknown_homework_says_what_there_is(name: str, message: str) -> None:
+    with pytest.raises(SymcheckError) as caught:
+        locate_homework(name)
+    assert message in str(caught.value)
+
+
+def test_a_folder_without_a_key_says_so(tmp_path: Path) -> None:
+    with pytest.raises(SymcheckError, match=r"this folder holds no key\.toml"):
+        locate_homework(str(tmp_path))
+
+
+def test_the_submissions_of_a_class_are_its_sheets_in_name_order(tmp_path: Path) -> None:
+    for name in (
+        "zoe.md",
+        "adam.tex",
+        "mia.ipynb",
+        "README.md",
+        "key.toml",
+        "zoe.slips.toml",
+        ".hidden.md",
+        "notes.csv",
+    ):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    extra = tmp_path / "late.md"
+    extra.write_text("", encoding="utf-8")
+    found = submissions_in([tmp_path])
+    assert [path.name for path in found] == ["adam.tex", "late.md", "mia.ipynb", "zoe.md"]
+    named = [extra, tmp_path / "notes.csv"]
+    assert submissions_in(named) == named  # files named are taken as given
+    with pytest.raises(SymcheckError, match=r"nothing\.md: no such file or folder"):
+        submissions_in([tmp_path / "nothing.md"])
+
+
+def test_the_cli_reports_a_key_error_in_one_line_without_a_traceback(tmp_path: Path) -> None:
+    sheet, key = write_case(tmp_path, SHEET, PARTS.replace("cross_entropy.gradient", "cross_entropy.gradiant"))
     result = subprocess.run(
-        [sys.executable, "-m", "symcheck", "grade", str(sheet)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "symcheck", "grade", str(key), str(sheet)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "SYMCHECK_CACHE_DIR": ""},
     )
     assert result.returncode == 2
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"symcheck: error: {key}:{_line_of(key.read_text(), 'target')}:1: ")
-    assert line.endswith("[claim g]")
+    text = key.read_text(encoding="utf-8")
+    assert line.startswith(f"{key}:{_line_of(text, '[[part.quantity]]')}:1: error: ")
+    assert "exports no 'gradiant'" in line
+    assert line.endswith("[claim 2(d) dL-dz]")
     assert "Traceback" not in result.stderr
