@@ -95,6 +95,19 @@ def _values_text(counterexample: Counterexample) -> tuple[str, str]:
     return one(counterexample.lhs), one(counterexample.rhs)
 
 
+def _names_typeset(text: str, expression: sp.Basic | None) -> str:
+    """The engine's plain names in a sentence (``yhat``, ``X``) typeset as the sheet's maths (ŷ, X)."""
+    if not isinstance(expression, sp.Basic):
+        return text
+    names = {str(atom.name): atom for atom in expression.atoms(sp.MatrixSymbol)}
+    names.update({str(atom): atom for atom in expression.atoms(sp.Symbol) if not atom.is_integer})
+    for name in sorted(names, key=len, reverse=True):
+        shown = latex(sp.Symbol(name))
+        if shown != name:
+            text = re.sub(rf"(?<![A-Za-z$\\]){re.escape(name)}(?![A-Za-z])", lambda _, shown=shown: f"${shown}$", text)
+    return text
+
+
 @dataclass(frozen=True)
 class Wording:
     """Fills in a claim's words: ``expected``, ``correction``, ``diagnosis``, ``explanation``, ``evidence``."""
@@ -178,7 +191,7 @@ class Wording:
             return diagnosis.sentence
         if judged.evidence.startswith("shape"):
             shapes = judged.evidence.split(":", 1)[1].strip() if ":" in judged.evidence else judged.evidence
-            return f"A shape mismatch: {shapes}."
+            return f"A shape mismatch: {_names_typeset(shapes, judged.student)}."
         return f"Not the expected value: {self.departs(judged, written)}."
 
     def step(self, base: ClaimResult, judged: Judgement, left: Term, right: Term, unknown: bool) -> ClaimResult:

@@ -1,12 +1,13 @@
 """Untrusted sheets: a whole grading run on random and hostile LaTeX never crashes, hangs or executes anything.
 
-Each example writes a sheet holding a hostile formula and a key whose claims of every kind that reads
-the sheet (chain, expression, shape, relation, equation, conditional) quote it verbatim, then grades
-it. While the grading runs every door from text to code is locked and watched by ``code_locks`` (``eval``,
-``exec`` and ``compile`` of a string, ``sympify`` of a string, SymPy's ``parse_expr``/``eval_expr``/``parse_latex``,
-``os.system``, ``os.popen``, ``subprocess.Popen``); the payloads try to create a marker file. The run
-must end in a report, or in a :class:`~symcheck.errors.SymcheckError` (a user's mistake, reported
-with its place), within the claims' time budgets; anything else is a bug.
+Each example writes a sheet holding a hostile text in every place a claim can stand (a formula on its own,
+the value of a quantity of the homework key, a shape, a sentence), then grades it with a homework key whose
+quantities are of every kind (a value, a shape, a conditional probability, a statement in words). While
+the grading runs every door from text to code is locked and watched by ``code_locks`` (``eval``, ``exec``
+and ``compile`` of a string, ``sympify`` of a string, SymPy's ``parse_expr``/``eval_expr``/``parse_latex``,
+``os.system``, ``os.popen``, ``subprocess.Popen``); the payloads try to create a marker file. The run must
+end in a report within the claims' time budgets: whatever a sheet holds is a claim of the report, graded or
+"not graded" with its reason, never an error. SymPy text in a key is refused before anything is graded.
 """
 
 from __future__ import annotations
@@ -20,18 +21,19 @@ from typing import Any
 
 import pytest
 from code_locks import code_execution_forbidden, marker_fixture, time_limit
-from grading_cases import HEADER
+from grading_cases import write_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symcheck.errors import SymcheckError
-from symcheck.grading import grade_sheet
+from symcheck.grading import grade_submission
+from symcheck.sheet import VERDICTS, GradeReport
 
 MARKER = Path(tempfile.gettempdir()) / f"symcheck-grading-fuzz-{os.getpid()}-pwned"
 CLAIM_TIMEOUT = 1.0
-KINDS = ("chain", "expression", "shape", "relation", "equation", "conditional")
-HANG = len(KINDS) * (CLAIM_TIMEOUT + 1.0) + 10.0
-"""CPU seconds after which a grading run counts as hung: every claim's budget and grace, and slack."""
+HANG = 120.0
+"""CPU seconds after which a grading run counts as hung. Each claim has its own budget (``CLAIM_TIMEOUT`` and a
+second of grace), and a hostile chain can hold dozens of links: a hang is a run that no budget bounds."""
 
 PAYLOADS = [
     f"__import__('os').system('touch {MARKER}')",
@@ -140,60 +142,91 @@ HOSTILE = st.one_of(
 )
 
 
-def _toml_string(text: str) -> str:
-    """A TOML basic string holding ``text`` exactly (control characters and DEL escaped)."""
-    escaped = "".join(
-        "\\\\"
-        if character == "\\"
-        else '\\"'
-        if character == '"'
-        else f"\\u{ord(character):04x}"
-        if (ord(character) < 0x20 and character != "\t") or ord(character) == 0x7F
-        else character
-        for character in text
+PARTS = r"""
+[[part]]
+part = "1(a)"
+question = "A question whose quantities are of every kind the grader judges."
+data = { n = 3, y = [1, 0, 0] }
+
+[[part.quantity]]
+id = "gradient"
+name = "the gradient"
+about = ['L', '\frac{\partial L}{\partial z_a}']
+indices = ["a"]
+value = { library = "cross_entropy.gradient", where = { k = "a" } }
+
+[[part.quantity]]
+id = "shape-W2"
+name = "the shape of W²"
+about = ['W^{[2]}', 'w^2']
+shape = ["K", "D_a"]
+
+[[part.quantity]]
+id = "conditioning"
+name = "the likelihood's conditioning"
+kind = "conditional"
+about = ['P']
+of = ["y"]
+given = ["x"]
+
+[[part.statement]]
+id = "mse-linear"
+claim = "The MSE is linear."
+misconception = "It is quadratic."
+match = [['MSE'], ['linear']]
+check = { linearity = { expression = { sympy = "(y - yhat)**2" }, variable = "yhat" } }
+"""
+
+
+def _sheet(written: str) -> str:
+    """The hostile text as a formula on its own, as the value of a quantity, as a shape, in a sentence."""
+    return (
+        f"## Answer 1(a)\n\n$${written}$$\n\n$$L = {written}$$\n\n$W^{{[2]}} : {written}$\n\n"
+        f"The MSE is linear: ${written}$.\n"
     )
-    return f'"{escaped}"'
 
 
-def _key(written: str, target: str, kinds: tuple[str, ...]) -> str:
-    quoted = _toml_string(written)
-    claims = {
-        "chain": "",
-        "expression": f"target = {target}\n",
-        "shape": 'of = "W"\ntarget = { library = "mlp.shapes", item = "W2" }\n',
-        "relation": "",
-        "equation": 'define = { L = { library = "cross_entropy.loss" } }\n',
-        "conditional": 'of = ["y"]\ngiven = ["x"]\n',
-    }
-    return HEADER + "".join(
-        f'\n[[claim]]\nid = "c-{kind}"\npart = "1(a)"\nkind = "{kind}"\nwritten = {quoted}\nstatement = "hostile"\n'
-        f"{extra}"
-        for kind, extra in claims.items()
-        if kind in kinds
-    )
-
-
-def _grade(
-    directory: Path,
-    written: str,
-    target: str = '{ library = "cross_entropy.gradient" }',
-    kinds: tuple[str, ...] = KINDS,
-) -> tuple[list[str], Any]:
-    """Grade a sheet quoting ``written`` under the locks; the attempts at code execution and the outcome."""
-    sheet = directory / "hostile.md"
-    key = directory / "hostile.key.toml"
-    sheet.write_text(f"Answer\n\n$${written}$$\n", encoding="utf-8")
-    key.write_text(_key(written, target, kinds), encoding="utf-8")
+def _grade(directory: Path, written: str) -> tuple[list[str], Any, str]:
+    """Grade a sheet holding ``written`` under the locks: the attempts at code execution, the outcome, the sheet."""
+    sheet, key = write_case(directory, _sheet(written), PARTS, name="hostile.md")
     outcome: Any = None
     with code_execution_forbidden() as attempts, time_limit(HANG, clock="cpu"):
         try:
-            outcome = grade_sheet(sheet, key, timeout=CLAIM_TIMEOUT)
+            outcome = grade_submission(key, sheet, timeout=CLAIM_TIMEOUT)
         except SymcheckError as error:
             outcome = error
-    return attempts, outcome
+    return attempts, outcome, sheet.read_text(encoding="utf-8")
+
+
+def _check(attempts: list[str], outcome: Any, text: str) -> None:
+    assert attempts == []
+    assert not MARKER.exists()
+    if isinstance(outcome, SymcheckError):  # only a sheet too large to grade may be refused as a whole
+        assert str(outcome) and "\n" not in str(outcome)
+        return
+    assert isinstance(outcome, GradeReport)
+    for claim in outcome.claims:
+        assert claim.verdict in VERDICTS
+        assert claim.written in text
+        if claim.verdict == "not graded":
+            assert claim.reason
 
 
 _no_marker = marker_fixture(MARKER)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _imported() -> None:
+    """Every symcheck module imported before the doors are locked: a module the grader imports lazily creates
+    its dataclasses by executing generated code, which the locks would take for an attempt."""
+    import importlib
+    import pkgutil
+
+    import symcheck
+
+    for module in pkgutil.walk_packages(symcheck.__path__, "symcheck."):
+        if not module.name.endswith("__main__"):  # running the command line is not importing it
+            importlib.import_module(module.name)
 
 
 # A claim's soft deadline (SIGALRM) can fire inside Hypothesis's garbage-collector callback, where
@@ -201,23 +234,13 @@ _no_marker = marker_fixture(MARKER)
 # later for exactly this reason, so the report is noise, not a lost deadline.
 @pytest.mark.filterwarnings("ignore:Exception ignored in.*gc_callback:pytest.PytestUnraisableExceptionWarning")
 @settings(
-    max_examples=80,
+    max_examples=60,
     deadline=None,  # the hang guard above is the time limit
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )
 @given(written=HOSTILE)
-def test_hostile_sheets_are_graded_or_refused_and_never_executed(tmp_path_factory, written: str) -> None:
-    for kind in KINDS:  # one run per kind, so that an error in one claim does not hide the others
-        directory = tmp_path_factory.mktemp(kind)
-        attempts, outcome = _grade(directory, written, kinds=(kind,))
-        assert attempts == []
-        assert not MARKER.exists()
-        if isinstance(outcome, SymcheckError):
-            assert str(outcome)  # a message that says what is wrong
-        else:
-            (claim,) = outcome.claims
-            assert claim.written == written
-            assert claim.verdict in ("correct", "wrong", "imprecise", "undecided")
+def test_hostile_sheets_are_graded_and_never_executed(tmp_path_factory, written: str) -> None:
+    _check(*_grade(tmp_path_factory.mktemp("hostile"), written))
 
 
 @pytest.mark.parametrize(
@@ -229,43 +252,35 @@ def test_hostile_sheets_are_graded_or_refused_and_never_executed(tmp_path_factor
         "x" * 30_000,
         "9" * 5_000 + " = 1",
         r"\sum_{i=1}^{10^{9}} y_i = 1",
+        r"\sum_{i=1}^{n} y_i = 1",
         r"10^{999} \cdot" * 500 + "1",
         "P(" * 2_000 + "x | y" + ")" * 2_000,
         "K \\times " * 3_000 + "K",
         "\x00 = 1",
         "𝑥 + 1 = 2",
     ],
-    ids=range(len(PAYLOADS) + 10),
+    ids=range(len(PAYLOADS) + 11),
 )
-def test_hostile_formulas_end_quickly_in_a_report_or_an_error(tmp_path, written: str) -> None:
+def test_hostile_formulas_end_quickly_in_a_report(tmp_path, written: str) -> None:
     started = time.perf_counter()
-    attempts, outcome = _grade(tmp_path, written)
-    assert attempts == []
-    assert isinstance(outcome, SymcheckError) or len(outcome.claims) == len(KINDS)
+    attempts, outcome, text = _grade(tmp_path, written)
+    _check(attempts, outcome, text)
+    assert isinstance(outcome, GradeReport), outcome
+    assert outcome.claims, "every formula of the sheet is a claim of the report, graded or not"
     assert time.perf_counter() - started < HANG
 
 
 @pytest.mark.parametrize(
-    "payload", [*PAYLOADS[:3], "__builtins__", "().__class__", "x.__class__", "open('/etc/passwd')"]
+    "payload",
+    [*PAYLOADS[:3], "__builtins__", "().__class__", "x.__class__", "open('/etc/passwd')", "__import__('os')"],
 )
-def test_hostile_sympy_in_a_key_is_refused(tmp_path, payload: str) -> None:
-    target = "{ sympy = " + json.dumps(payload) + " }"
-    attempts, outcome = _grade(tmp_path, "\\hat{y}_k - y_k", target=target, kinds=("expression",))
-    assert attempts == []
-    assert isinstance(outcome, SymcheckError)
-    assert "c-expression" in str(outcome)
-
-
-def test_data_cannot_ask_for_an_endless_sum(tmp_path) -> None:
-    sheet = tmp_path / "s.md"
-    key = tmp_path / "s.key.toml"
-    sheet.write_text("$$\\sum_{i=1}^n y_i = 1$$\n", encoding="utf-8")
-    key.write_text(
-        HEADER + '\n[[claim]]\nid = "s"\npart = "1(a)"\nkind = "chain"\nwritten = \'\\sum_{i=1}^n y_i = 1\'\n'
-        'statement = "a sum"\ndata = { n = 1000000000, y = [1] }\n',
-        encoding="utf-8",
+def test_hostile_sympy_in_a_key_is_refused_before_any_sheet_is_read(tmp_path, payload: str) -> None:
+    parts = PARTS.replace(
+        '{ library = "cross_entropy.gradient", where = { k = "a" } }', "{ sympy = " + json.dumps(payload) + " }"
     )
-    started = time.perf_counter()
-    with pytest.raises(SymcheckError, match="would have 1000000000 terms"):
-        grade_sheet(sheet, key)
-    assert time.perf_counter() - started < 5
+    assert parts != PARTS
+    sheet, key = write_case(tmp_path, "## 1(a)\n$$L = 1$$\n", parts, name="hostile.md")
+    with code_execution_forbidden() as attempts, pytest.raises(SymcheckError) as caught:
+        grade_submission(key, sheet)
+    assert attempts == [] and not MARKER.exists()
+    assert str(caught.value).startswith(f"{key}:") and "[claim 1(a) gradient]" in str(caught.value)
