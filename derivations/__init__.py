@@ -1,6 +1,7 @@
-"""The derivation library: every result of the seed sheet, proved for symbolic K and checked numerically.
+"""The derivation library: the results of the ML-theory and regression homeworks, proved for symbolic K, n and d.
 
-Each topic is a module (``bce``, ``softmax``, ``cross_entropy``, ``regularization``, ``mlp``) that
+Each topic is a module (``bce``, ``softmax``, ``cross_entropy``, ``regularization``, ``mlp``,
+``linear_regression``, ``logistic_regression``; ``kernels`` and ``regression_kernels`` compile them) that
 registers its derivations with symcheck and exposes the results as documented SymPy objects::
 
     from derivations import softmax
@@ -15,7 +16,7 @@ from importlib import import_module
 from types import ModuleType
 
 TOPICS = ("bce", "softmax", "cross_entropy", "regularization", "mlp", "linear_regression", "logistic_regression")
-__all__ = [*TOPICS, "kernels", "notation", "register_all"]
+__all__ = [*TOPICS, "kernels", "regression_kernels", "notation", "register_all"]
 
 
 def register_all() -> None:
@@ -26,7 +27,7 @@ def register_all() -> None:
 
 
 def __getattr__(name: str) -> ModuleType:
-    if name in (*TOPICS, "kernels", "notation"):
+    if name in (*TOPICS, "kernels", "regression_kernels", "notation"):
         module = import_module(f"derivations.{name}")
         globals()[name] = module
         return module

@@ -1,6 +1,6 @@
 """Turn the values a key refers to into SymPy objects, without importing or executing anything named in it.
 
-* ``library = "bce.sheet_single"``: an attribute listed in ``__all__`` of a library module that is
+* ``library = "bce.mean_bce"``: an attribute listed in ``__all__`` of a library module that is
   already imported because it registered derivations (the registry knows which); a key can
   never make symcheck import a module.
 * ``derivation = "softmax.jacobian"``: a registered derivation, built by the registry; its result,
@@ -276,7 +276,7 @@ class Resolver:
     def _export(self, spec: ValueSpec, claim: str | None) -> Any:
         module_name, _, attribute = spec.text.rpartition(".")
         if not module_name or not attribute:
-            raise self.fail(f"{spec.text!r} is not module.export (such as bce.sheet_single)", spec, claim)
+            raise self.fail(f"{spec.text!r} is not module.export (such as bce.mean_bce)", spec, claim)
         matches = [
             module for name, module in self._modules.items() if name == module_name or name.endswith("." + module_name)
         ]
