@@ -145,6 +145,8 @@ class _Sampler:
     def __init__(self, assumptions: Assumptions, rng: random.Random) -> None:
         self.assumptions = assumptions
         self.rng = rng
+        self.real_entries = False
+        """Entries of undeclared IndexedBases drawn real: set when both sides are analytic (:func:`_analytic`)."""
 
     def domain(self, atom: sp.Basic) -> Domain:
         declared = self.assumptions.domain_of(atom)
@@ -155,6 +157,8 @@ class _Sampler:
             declared = self.assumptions.domain_of(label)
             if declared is not None:
                 return declared
+            if self.real_entries and not (label.is_integer or label.is_extended_real is False):
+                return Domain.REAL if label.is_extended_real is None else self.domain(label)
             atom = label
         if atom.is_integer:
             return Domain.POSITIVE_INTEGER if atom.is_positive else Domain.INTEGER
@@ -420,6 +424,29 @@ def _atoms(expr: sp.Basic) -> set[sp.Basic]:
     return {symbol for symbol in expr.free_symbols if isinstance(symbol, sp.Symbol) and symbol not in labels}
 
 
+_ANALYTIC = (sp.Add, sp.Mul, sp.exp, sp.sin, sp.cos, sp.sinh, sp.cosh, sp.Sum, sp.Product, sp.Indexed, sp.KroneckerDelta)
+
+
+def _analytic(expr: sp.Basic) -> bool:
+    """Built of sums, products, integer powers, exp, sin, cos, sinh, cosh, Σ and Π only: an entire (or rational)
+    function of each variable, so two such sides that differ at a complex point differ at real points too."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Symbol, sp.Number, sp.NumberSymbol, sp.Tuple, sp.Idx, sp.IndexedBase, *_ANALYTIC)):
+            continue
+        if isinstance(node, sp.Pow) and node.exp.is_integer:
+            continue
+        return False
+    return True
+
+
+def _real_entries(left: sp.Basic, right: sp.Basic, sampler: _Sampler) -> bool:
+    """Whether entries drawn on demand (``ŷ[a]`` of an undeclared, so complex, ``ŷ``) may be drawn real: when
+    both sides are analytic, a difference anywhere shows at real points, which a reader can check by hand."""
+    bases = {node.base for node in left.atoms(sp.Indexed) | right.atoms(sp.Indexed)}
+    complex_bases = any(sampler.domain(base) is Domain.COMPLEX for base in bases)
+    return complex_bases and _analytic(left) and _analytic(right)
+
+
 def _close(left: Any, right: Any, dps: int) -> tuple[bool, Any]:
     difference = abs(left - right)
     scale = max(abs(left), abs(right))
@@ -682,6 +709,7 @@ def probe(
     sampler = _Sampler(assumptions, rng)
     atoms = _atoms(left) | _atoms(right)
     outcome = ProbeOutcome()
+    sampler.real_entries = _real_entries(left, right, sampler)
     outcome.complex_semantics = (
         left.has(sp.I) or right.has(sp.I) or any(sampler.domain(atom) is Domain.COMPLEX for atom in atoms)
     )

@@ -61,7 +61,7 @@ LN10 = "2.302585092994045684017991454684364207601101488628772976033"
     ("left", "relation", "right", "right_text", "verdict"),
     [
         (LN10, "=", "2.303", "2.303", "correct"),
-        (LN10, "=", "2.3025", "2.3025", "imprecise"),  # off by 1.7 units of the 4th decimal
+        (LN10, "=", "2.3025", "2.3025", "wrong"),  # off by 1.7 units of the 4th decimal: rounded wrongly
         (LN10, "=", "2.3", "2.3", "correct"),
         (LN10, "=", "2.4", "2.4", "wrong"),  # one decimal: no "right to one fewer"
         (LN10, "≈", "2", "2", "correct"),
@@ -77,3 +77,13 @@ LN10 = "2.302585092994045684017991454684364207601101488628772976033"
 )
 def test_links_between_numbers(left: str, relation: str, right: str, right_text: str, verdict: str) -> None:
     assert judge_numbers(_mp(left), _mp(right), relation, "", right_text).verdict == verdict
+
+
+def test_a_value_right_to_one_decimal_fewer_is_wrong_and_named_a_rounding_slip() -> None:
+    """2.3025 for ln 10 = 2.302585…: right to three decimals, not to the four written. The claim is wrong (the
+    samples' truth tables count a wrong last digit as a mistake) and the diagnosis names the rounding."""
+    judged = judge_numbers(_mp(LN10), _mp("2.3025"), "=", "", "2.3025")
+    assert (judged.verdict, judged.rounding) == ("wrong", True)
+    assert "right to 3 decimals, not 4" in judged.detail
+    far = judge_numbers(_mp(LN10), _mp("2.3125"), "=", "", "2.3125")
+    assert (far.verdict, far.rounding) == ("wrong", False)
