@@ -46,6 +46,12 @@ _SIGN_WORDS = re.compile(
     r"\b(?:if|when|for|in the case)\b[^.\n]{0,40}?\$\s*(?P<name>[^$]{1,20}?)\s*\$\s*(?:is|are)\s+(?P<sign>-ve|negative|positive|\+ve)",
     re.I,
 )
+_SIGN_BEFORE = re.compile(
+    r"\b(?:if|when|for|in the case of|assuming|given)\s+(?:an?|the|any|all|every|some|each)?\s*"
+    r"(?P<sign>-ve|negative|positive|\+ve)\s+(?:weights?\s+|values?\s+(?:of\s+)?)?\$\s*(?P<name>[^$]{1,20}?)\s*\$",
+    re.I,
+)
+"""A condition in words with the sign first: *for a negative $w$*, *if a positive weight $w_j$*."""
 _ONE_HOT_WORDS = re.compile(r"true class|correct class|target class|true label|one[- ]hot|1[- ]hot", re.I)
 
 
@@ -471,11 +477,11 @@ def _attach_conditions(items: list[Item], submission: Submission, names: dict) -
     pending: list[tuple[int, Condition]] = []
     signs: dict[str | None, list[Condition]] = {}
     for sentence in submission.sentences:
-        found = _SIGN_WORDS.search(sentence.text)
-        if found is not None:
-            symbol = sp.Symbol(found.group("name").strip().strip("\\"), real=True)
-            sign = "negative" if found.group("sign").lower() in ("-ve", "negative") else "positive"
-            signs.setdefault(str(sentence.start), []).append(Condition("sign", symbol, sign=sign))
+        for found in (_SIGN_WORDS.search(sentence.text), _SIGN_BEFORE.search(sentence.text)):
+            if found is not None:
+                symbol = sp.Symbol(found.group("name").strip().strip("\\"), real=True)
+                sign = "negative" if found.group("sign").lower() in ("-ve", "negative") else "positive"
+                signs.setdefault(str(sentence.start), []).append(Condition("sign", symbol, sign=sign))
     sign_starts = sorted((int(start), conditions) for start, conditions in signs.items())
     for item in items:
         condition = _index_condition(item) or _sign_condition(item, text)

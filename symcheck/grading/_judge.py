@@ -30,6 +30,7 @@ from symcheck.grading._explicit import explicit, judge_explicit, numeric, scalar
 from symcheck.grading._items import Condition
 from symcheck.grading._match import Match
 from symcheck.grading._mistakes import Diagnosis, MistakeContext, diagnose, reversed_relation
+from symcheck.grading._notation import part_table
 from symcheck.grading._numbers import carried_error, judge_numbers, numeric_value, precision_of
 from symcheck.grading._reading import VOCABULARY
 from symcheck.grading._spec import Alternative, Homework, PartSpec, Quantity
@@ -214,7 +215,11 @@ class Judge:
     # --------------------------------------------------------------- the key's side
 
     def table(self, part: str | None) -> SymbolTable:
-        return self.tables.get(part) or next(iter(self.tables.values()))
+        """The reader's table of ``part`` (built from the key's notation when the sheet has no formula there)."""
+        if part not in self.tables:
+            spec = self.homework.part(part) if part else None
+            self.tables[part] = part_table(self.homework.notation_of(spec) if spec else self.homework.notation)
+        return self.tables[part]
 
     def _raw_value(self, quantity: Quantity, position: int) -> Any:
         key = (quantity.id, position)

@@ -415,14 +415,18 @@ def test_an_inequality_is_judged_under_the_condition_written_before_it(tmp_path,
     assert condition.written in ("w < 0", "w")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a condition in words ('for a negative $w$') is not taken as one: w_A > w_B is refuted at w > 0, "
-    "a correct claim called wrong",
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("For a negative $w$ we get $w_A > w_B$.", "correct"),
+        ("If $w$ is negative, $w_A > w_B$.", "correct"),
+        ("For a positive $w$ we get $w_A > w_B$.", "wrong"),
+        ("For positive weights $w$ we get $w_A < w_B$.", "correct"),
+    ],
 )
-def test_a_condition_in_words_is_a_condition(tmp_path) -> None:
-    claim = only_claim(grade_case(tmp_path, "## 1(e)\nFor a negative $w$ we get $w_A > w_B$.\n", PART_1E))
-    assert claim.verdict == "correct"
+def test_a_condition_in_words_is_a_condition(tmp_path, sentence: str, verdict: str) -> None:
+    claim = only_claim(grade_case(tmp_path, f"## 1(e)\n{sentence}\n", PART_1E))
+    assert claim.verdict == verdict
 
 
 # --------------------------------------------------------------------------- statements in words
@@ -458,7 +462,7 @@ match = [['vanish']]
 check = { derivation = "bce.sigmoid_gradients", step = 6 }
 """
 FORMULA = "$$L = (y - \\hat{y})^2$$\n\n"
-"""A formula on the sheet: a sheet of sentences only stops the grader today (see the xfail below)."""
+"""A formula on the sheet, so that each sentence is graded beside one (a sheet of sentences only: see below)."""
 
 
 @pytest.mark.parametrize(
@@ -483,15 +487,10 @@ def test_a_sentence_is_decided_by_its_statements_check(tmp_path, sentence: str, 
     assert report.coverage.sentences == report.coverage.sentences_graded == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a sheet of sentences only, whose statement's check resolves a value (linearity, relation), stops "
-    "the grader: StopIteration in Judge.table (no part has a symbol table when the sheet has no formula), "
-    "seen as 'RuntimeError: generator raised StopIteration'",
-)
 def test_a_sheet_of_sentences_only_is_graded(tmp_path) -> None:
-    report = grade_case(tmp_path, "## 1(a)\nThe MSE is a linear function.\n", PART_STATEMENTS)
-    assert only_claim(report).verdict == "wrong"
+    """No formula anywhere, so no part has a table of the sheet's notation: the key's own is used."""
+    report = grade_case(tmp_path, "## 1(a)\nThe MSE is a linear function.\n\nIts gradient vanishes.\n", PART_STATEMENTS)
+    assert [claim.verdict for claim in graded(report)] == ["wrong", "correct"]
 
 
 PART_2E = r"""
