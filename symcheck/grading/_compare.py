@@ -135,6 +135,26 @@ def _settled(verdict: Verdict) -> bool:
     return not budgeted
 
 
+def _arities(expr: sp.Basic) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    for node in expr.atoms(sp.Indexed):
+        found.setdefault(str(node.base), set()).add(len(node.indices))
+    return found
+
+
+def _arity_mismatch(statement: sp.Basic, reference: sp.Basic | None) -> str:
+    """Why the two cannot be compared when a name carries more indices on one side (the sheet's ``y_{0,c}``,
+    sample 0's class c, against the key's ``y_c``): another notation, never a counterexample."""
+    if not isinstance(reference, sp.Basic) or not isinstance(statement, sp.Basic):
+        return ""
+    theirs, ours = _arities(statement), _arities(reference)
+    for name in sorted(set(theirs) & set(ours)):
+        if not theirs[name] & ours[name]:
+            shown, wanted = min(theirs[name]), min(ours[name])
+            return f"{name} is written with {shown} ind{'ex' if shown == 1 else 'ices'} where the question's has {wanted}"
+    return ""
+
+
 class Comparer:
     """The engine's checks for one grading run, bounded by each claim's deadline and memoised."""
 
@@ -163,6 +183,9 @@ class Comparer:
         key = (statement, reference, assumptions, definitions)
         if key in self._memo:
             return self._memo[key]
+        mismatch = _arity_mismatch(statement, reference)
+        if mismatch:
+            return Verdict(None, "notation", mismatch)
         statement, reference = _hyperbolic_as_exponentials(statement), _hyperbolic_as_exponentials(reference)
         try:
             verdict = check_statement(

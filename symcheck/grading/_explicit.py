@@ -211,4 +211,13 @@ def scalarise(expr: Any) -> Any:
         arguments = [walk(argument) for argument in node.args]
         return node.func(*arguments) if any(a is not b for a, b in zip(arguments, node.args, strict=True)) else node
 
-    return walk(expr)
+    return _same_bases(walk(expr))
+
+
+def _same_bases(expr: sp.Basic) -> sp.Basic:
+    """The index form's plain ``w[k]`` made the reader's real ``w`` where the rest of ``expr`` writes ``w_j``, so
+    that ∂(x_iᵀw)/∂w_j differentiates the entries it names (a plain and a real ``w`` are different symbols)."""
+    bases = {node.base for node in expr.atoms(sp.Indexed)}
+    real = {str(base.label): base for base in bases if base.label.is_real}
+    plain = {base: real[str(base.label)] for base in bases if not base.label.is_real and str(base.label) in real}
+    return expr.xreplace(plain) if plain else expr

@@ -104,6 +104,9 @@ class Names:
     calls: Mapping[str, CallMeaning] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     """How ambiguous spellings were read on this sheet, for the report."""
+    integers: frozenset[str] = frozenset()
+    """The names read as integers (sizes and indices): an integer ``n`` is renamed only to one of them, so a
+    slip that reads ``n_i`` as ``x_i`` leaves the ``n`` of ``\\prod_{i=1}^{n}`` the number of samples."""
 
 
 def _read_name(text: str, table: SymbolTable) -> sp.Basic | None:
@@ -195,7 +198,8 @@ def resolve_names(
                 if rest and stem != base and stem in renames and name not in renames and name not in own:
                     renames[name] = f"{renames[stem]}{suffix}_{rest}"  # θ̂_ridge is ŵ_ridge
                     break
-    return Names(renames, tuple(expressions), {call.name: call for call in notation.calls}, tuple(notes))
+    calls = {call.name: call for call in notation.calls}
+    return Names(renames, tuple(expressions), calls, tuple(notes), frozenset(map(str, table.integers)))
 
 
 def _present(meanings: dict[str, list[str]], own: set[str], used: set[str]) -> set[str]:
@@ -248,7 +252,7 @@ def rename(expr: Any, names: Names) -> Any:
     mapping: dict[sp.Basic, sp.Basic] = {}
     for atom in expr.atoms(sp.Symbol, sp.IndexedBase, sp.MatrixSymbol):
         target = names.renames.get(str(atom))
-        if target is not None:
+        if target is not None and not (atom.is_integer and names.integers and target not in names.integers):
             mapping[atom] = _renamed(atom, target)
     for node in expr.atoms(sp.Indexed):
         target = names.renames.get(str(node.base))

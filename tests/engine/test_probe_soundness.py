@@ -143,3 +143,26 @@ def test_sums_term_by_term_need_equal_summands() -> None:
     assert sums_termwise(shifted, Context(), deadline) is None
     different_ranges = sp.Sum(sp.Abs(s[i]), (i, 1, n)) - sp.Sum(sp.Abs(s[i]), (i, 2, n + 1))
     assert sums_termwise(different_ranges, Context(), deadline) is None
+
+
+def test_entries_of_an_undeclared_base_are_drawn_real_when_both_sides_are_analytic() -> None:
+    """(1 + ŷ_a)ŷ_a against ŷ_a − ŷ_a² with ŷ undeclared (so complex): a polynomial that differs anywhere differs at
+    real points, so the counterexample is real (readable by a student) instead of every complex point skipped."""
+    yhat = sp.IndexedBase("yhat")
+    K = sp.Symbol("K", integer=True, positive=True)
+    a = sp.Symbol("a", integer=True, positive=True)
+    from symcheck.model import IndexRange
+
+    assumptions = Assumptions(indices=(IndexRange(a, sp.Integer(1), K),))
+    outcome = probe((1 + yhat[a]) * yhat[a], yhat[a] - yhat[a] ** 2, assumptions, Deadline.of(10))
+    assert outcome.counterexample is not None
+    assert all("j" not in value for _, value in outcome.counterexample.point)  # no complex value shown
+    verdict = equivalent((1 + yhat[a]) * yhat[a], yhat[a] - yhat[a] ** 2, assumptions=assumptions)
+    assert verdict.holds is False
+
+
+def test_entries_stay_complex_where_a_branch_could_decide() -> None:
+    """√(ŷ_1²) against ŷ_1 is not analytic: undeclared entries keep complex semantics and no real-only refutation."""
+    yhat = sp.IndexedBase("yhat")
+    outcome = probe(sp.sqrt(yhat[1] ** 2), yhat[1], Assumptions(), Deadline.of(10))
+    assert outcome.counterexample is None or any("j" in value for _, value in outcome.counterexample.point)
