@@ -353,6 +353,9 @@ class ClaimMaker:
                     reason=f"names the point ${item.terms[0].text.strip()} = {item.terms[1].text.strip()}$, not a claim",
                 )
                 return
+        answer_part = self._part(item.part)
+        if defining and item.terms[1].boxed and answer_part is not None and answer_part.answer is not None:
+            defining = False  # Θ = \boxed{…}: a boxed result is the part's answer, whatever name it is given
         if defining:
             definitions.append(Definition(subject, item.terms[1].value))
             first = item.terms[1]
@@ -629,7 +632,10 @@ def _index_bindings(match: Match, value: sp.Basic) -> Iterator[Match]:
     free = [name for name in quantity.indices if name not in dict(match.binding)]
     if not free:
         return
-    indices = sorted((s for s in value.free_symbols if isinstance(s, sp.Symbol) and s.is_integer), key=str)
+    written = {index for node in value.atoms(sp.Indexed) for index in node.indices if isinstance(index, sp.Symbol)}
+    integers = {s for s in value.free_symbols if isinstance(s, sp.Symbol) and s.is_integer}
+    sizes = {s for s in integers - written if str(s)[:1].isupper()}  # K in y_i/K is the number of classes
+    indices = sorted(written, key=str) + sorted(integers - written - sizes, key=str)
     for chosen in permutations(indices, len(free)):
         binding = {**dict(match.binding), **dict(zip(free, chosen, strict=True))}
         if any(str(binding.get(a)) == str(binding.get(b)) for a, b in quantity.distinct):

@@ -104,8 +104,8 @@ class Names:
     calls: Mapping[str, CallMeaning] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     """How ambiguous spellings were read on this sheet, for the report."""
-    integers: frozenset[str] = frozenset()
-    """The names read as integers (sizes and indices): an integer ``n`` is renamed only to one of them, so a
+    entries: frozenset[str] = frozenset()
+    """The names read with indices or as matrices (``x``, ``X``): an integer ``n`` is never renamed to one, so a
     slip that reads ``n_i`` as ``x_i`` leaves the ``n`` of ``\\prod_{i=1}^{n}`` the number of samples."""
 
 
@@ -199,7 +199,8 @@ def resolve_names(
                     renames[name] = f"{renames[stem]}{suffix}_{rest}"  # θ̂_ridge is ŵ_ridge
                     break
     calls = {call.name: call for call in notation.calls}
-    return Names(renames, tuple(expressions), calls, tuple(notes), frozenset(map(str, table.integers)))
+    entries = frozenset(map(str, (*table.indexed, *table.layered, *table.matrices)))
+    return Names(renames, tuple(expressions), calls, tuple(notes), entries)
 
 
 def _present(meanings: dict[str, list[str]], own: set[str], used: set[str]) -> set[str]:
@@ -252,7 +253,7 @@ def rename(expr: Any, names: Names) -> Any:
     mapping: dict[sp.Basic, sp.Basic] = {}
     for atom in expr.atoms(sp.Symbol, sp.IndexedBase, sp.MatrixSymbol):
         target = names.renames.get(str(atom))
-        if target is not None and not (atom.is_integer and names.integers and target not in names.integers):
+        if target is not None and not (atom.is_integer and target in names.entries):
             mapping[atom] = _renamed(atom, target)
     for node in expr.atoms(sp.Indexed):
         target = names.renames.get(str(node.base))

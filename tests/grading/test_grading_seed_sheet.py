@@ -61,10 +61,7 @@ WRONG = [
     ),
     ("2e-shift-range", "2(e)", "this transforms all  $x$  into values between [0, 1]"),
 ]
-NOT_FLAGGED = {
-    "2c-boxed-ratio": "the boxed answer of 2(c), Θ = \\boxed{(y_i/K − ŷ_i)/(y_i(1 − y_i))}, is read as a definition "
-    "of Θ ('defines Θ for what follows, not a claim') and not graded: a wrong answer never flagged",
-}
+NOT_FLAGGED: dict[str, str] = {}
 
 # the correct claims of the old key (with the old key's mathematics: y_k is the student's ŷ_k in 2(b)-2(d))
 CORRECT = [
