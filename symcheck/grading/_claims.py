@@ -38,7 +38,8 @@ from symcheck.grading._wording import Wording
 from symcheck.model import Definition
 from symcheck.objects import VectorDerivative
 from symcheck.reader import LatexSyntaxError, read_expression
-from symcheck.sheet import ClaimResult, ClaimVerdict
+from symcheck.sheet import ClaimResult, ClaimVerdict, Reading
+from symcheck.printing import latex
 from symcheck.submission import Submission
 
 __all__ = ["ClaimMaker"]
@@ -284,7 +285,7 @@ class ClaimMaker:
         judged = self.judge.best(judgements)
         if judged.verdict != "correct" and relation == "=" and part is not None and part.solves:
             judged = self._at_answer(judged, readings, part, term, item) or judged
-        return judged
+        return _with_readings(judged, judgements)
 
     def _at_answer(
         self, judged: Judgement, readings: list, part: PartSpec, term: Term, item: Chain
@@ -519,7 +520,8 @@ class ClaimMaker:
         if judged.verdict == "wrong":
             diagnosis = self.judge.diagnose(judged, self._part(part), term.text)
         carried = previous is not None and previous.verdict == "wrong" and judged.verdict == "wrong"
-        return self.wording.value(base, match, subject, term, judged, diagnosis, carried=carried)
+        claim = self.wording.value(base, match, subject, term, judged, diagnosis, carried=carried)
+        return replace(claim, readings=judged.readings) if judged.readings else claim
 
     # --------------------------------------------------------------- shapes
 
@@ -622,6 +624,23 @@ def _same_relation(first: sp.Basic, second: sp.Basic) -> bool:
     plain = renamed.xreplace({atom: sp.Symbol(str(atom)) for atom in renamed.atoms(sp.Symbol)})
     other = second.xreplace({atom: sp.Symbol(str(atom)) for atom in names(second).values()})
     return bool(forms(plain) & forms(other))
+
+
+def _with_readings(judged: Judgement, judgements: list[Judgement]) -> Judgement:
+    """A question read two ways gets each reading's correct value and verdict, whatever the best one was."""
+    named = [one for one in judgements if one.valued is not None]
+    if len({one.valued.name for one in named}) < 2:  # type: ignore[union-attr]
+        return judged
+    readings = tuple(
+        Reading(
+            name=one.valued.name,  # type: ignore[union-attr]
+            expected=latex(one.valued.value),  # type: ignore[union-attr]
+            value=float(one.correct_value) if one.correct_value is not None else None,
+            verdict=one.verdict,
+        )
+        for one in named
+    )
+    return replace(judged, readings=readings)
 
 
 def _index_bindings(match: Match, value: sp.Basic) -> Iterator[Match]:

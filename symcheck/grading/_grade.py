@@ -52,6 +52,10 @@ _FAILURES = (
 _SCORED = ("value", "shape", "conditional", "statement", "step")
 
 
+_CHECKED: set[str] = set()
+"""The digests of the keys whose references this process has checked."""
+
+
 class _Run:
     """One grading run of one sheet: the judge, matcher and claim maker it shares between items."""
 
@@ -63,6 +67,9 @@ class _Run:
         self.comparer = Comparer()
         resolver = Resolver(str(homework.path))
         self.judge = Judge(homework, resolver, self.comparer, self.collected.tables)
+        if homework.digest not in _CHECKED:  # a typo in the key is its error, at its place, before any sheet
+            resolver.check_references(homework, self.judge.table)
+            _CHECKED.add(homework.digest)
         self.matcher = Matcher(homework, self.collected.tables)
         self.maker = ClaimMaker(homework, submission, self.collected, self.judge, self.matcher, Wording())
 

@@ -77,6 +77,8 @@ class Judgement:
     """For a false inequality whose reverse holds: the reverse relation's LaTeX symbol."""
     departure: str = ""
     """Where a wrong answer departs from the right one, in the student's words (entry 2 is 0.333 where …)."""
+    readings: tuple = ()
+    """Each reading of a question with two (1(d): the mean BCE, one 3-class cross-entropy): its :class:`Reading`."""
 
 
 _RANK = {"correct": 4, "imprecise": 3, "undecided": 2, "wrong": 1, "not graded": 0}

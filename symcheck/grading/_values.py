@@ -27,7 +27,7 @@ import sympy as sp
 from symcheck import registry
 from symcheck.errors import SourceError, SymcheckError
 from symcheck.grading._places import Place
-from symcheck.grading._spec import ValueSpec
+from symcheck.grading._spec import Homework, ValueSpec
 from symcheck.model import Assumptions, Definition, Derivation, Step
 from symcheck.pyexpr import read_sympy
 from symcheck.reader import SymbolTable, read_chains
@@ -223,6 +223,39 @@ class Resolver:
             assumptions = assumptions.merged(self._step(derivation, spec, claim).assumptions)
         return assumptions, derivation.definitions
 
+    # --- the key's references, checked before any sheet
+
+    def check_references(self, homework: Homework, tables: Callable[[str], SymbolTable]) -> None:
+        """Every library export, derivation and LaTeX value the key names exists and reads, or a
+        :class:`SourceError` at its place in the key; ``tables(part)`` is the reader's table of a part."""
+        names = {entry.name for entry in registry.entries()}
+        for part in homework.parts:
+            for quantity in part.quantities:
+                claim = f"{part.part} {quantity.id}"
+                self._known(quantity.derivation, names, claim, quantity.place)
+                for alternative in quantity.values:
+                    self._check(alternative.value, claim, names, tables(part.part), quantity.indices)
+            for statement in part.statements:
+                claim = f"{part.part} {statement.id}"
+                self._known(statement.derivation, names, claim, statement.place)
+                self._known(statement.check.derivation, names, claim, statement.place)
+                for _, spec in statement.check.values:
+                    self._check(spec, claim, names, tables(part.part), ())
+
+    def _known(self, name: str | None, names: set[str], claim: str, place: Place | None) -> None:
+        if name is not None and name not in names:
+            raise self.fail(f"no derivation is registered as {name!r}; `symcheck list` shows them", None, claim, place)
+
+    def _check(
+        self, spec: ValueSpec, claim: str, names: set[str], table: SymbolTable, indices: tuple[str, ...]
+    ) -> None:
+        if spec.source == "derivation":
+            self._known(spec.text, names, claim, spec.place)
+        elif spec.source in ("library", "latex"):
+            self.resolve(spec, claim=claim, table=table, indices=indices)
+        for _, inner in spec.names:
+            self._check(inner, claim, names, table, indices)
+
     # --- values
 
     def resolve(
@@ -243,7 +276,7 @@ class Resolver:
             value = self._resolve(spec, claim, table, indices)
             return self._where(value, spec, indices)
         except SourceError as error:
-            if error.path != _IN_EXPRESSION:
+            if error.path not in (_IN_EXPRESSION, None):
                 raise
             # a place inside one expression of the key: say where in it, at the value's place in the file
             raise self.fail(

@@ -223,11 +223,6 @@ def test_a_malformed_key_is_one_error(tmp_path: Path, document: str, message: st
     assert "\n" not in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a check naming a derivation that is not registered is an error without the key's line or part "
-    "('key.toml: no derivation is registered as …', raised when the statement is decided)",
-)
 def test_an_unknown_derivation_in_a_check_names_its_line(tmp_path: Path) -> None:
     sheet, key = write_case(tmp_path, SHEET, PARTS.replace('"softmax.max_shift"', '"softmax.max_shfit"'))
     with pytest.raises(SourceError) as caught:
@@ -236,11 +231,6 @@ def test_an_unknown_derivation_in_a_check_names_its_line(tmp_path: Path) -> None
     assert caught.value.line == _line_of(key.read_text(encoding="utf-8"), "[[part.statement]]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LaTeX in a key that cannot be read (value = { latex = '\\frac{' }) raises the reader's error with the "
-    "place in the expression only ('1:6: this '{' is never closed'): neither the key file, its line nor the quantity",
-)
 def test_unreadable_latex_in_a_key_names_the_key_and_the_quantity(tmp_path: Path) -> None:
     sheet, key = write_case(tmp_path, SHEET, PARTS.replace(VALUE, "{ latex = '\\frac{' }"))
     with pytest.raises(SourceError) as caught:

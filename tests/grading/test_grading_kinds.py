@@ -144,15 +144,13 @@ def test_a_quantity_with_two_readings_is_right_under_either(tmp_path, written: s
     assert claim.value == pytest.approx(value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ClaimResult.readings is never filled by the homework grader: a 1(d) loss that matches neither reading "
-    "shows the mean BCE 1.2432 only, not its value under the one-hot reading 2.3026 (the old per-sheet grader "
-    "listed both, and issue 10 names 'the loss of 1(d) under both readings')",
-)
 def test_a_wrong_value_of_a_quantity_with_two_readings_shows_both(tmp_path) -> None:
     claim = only_claim(grade_case(tmp_path, "## 1(d)\n$$L \\approx 3.73$$\n", Q1 + PART_1D))
     assert [round(reading.value, 4) for reading in claim.readings] == [1.2432, 2.3026]
+    assert [reading.verdict for reading in claim.readings] == ["wrong", "wrong"]
+    right = only_claim(grade_case(tmp_path, "## 1(d)\n$$L \\approx 2.3026$$\n", Q1 + PART_1D))
+    assert right.verdict == "correct"
+    assert [reading.verdict for reading in right.readings] == ["wrong", "correct"]
 
 
 def test_a_base_10_logarithm_is_recognised_in_a_number(tmp_path) -> None:
