@@ -106,12 +106,17 @@ def _negated(clause: str, spans: list[tuple[int, int]]) -> bool:
 
 
 def _statements_for(maker: ClaimMaker, place: Place) -> Iterator[Statement]:
+    """The part's own statements, then its question's, then the others'. A misconception of another part is not
+    searched: said in another part it may be about another object (the ridge Hessian *is* positive definite,
+    the least-squares one need not be), and a sheet must never be marked wrong on a guess at its subject."""
     parts = maker.homework.parts
     own = maker.homework.part(place.part) if place.part else None
     if own is not None:
         yield from own.statements
-    yield from (s for p in parts if p.question_number == place.question and p is not own for s in p.statements)
-    yield from (s for p in parts if p.question_number != place.question for s in p.statements)
+    others = [p for p in parts if p is not own and p.question_number == place.question]
+    others += [p for p in parts if p.question_number != place.question]
+    for part in others:
+        yield from (s for s in part.statements if own is None or s.misconception is None)
 
 
 def _verdict(fact: Fact, asserted: bool) -> ClaimVerdict:

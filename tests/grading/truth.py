@@ -129,10 +129,15 @@ def score(report: GradeReport, sheet: Path, truth: dict) -> Score:
                 result.missed.append(f"{label} -> {sorted(verdicts) or 'no claim'}")
         else:
             result.correct += 1
-            if "wrong" in verdicts:
-                result.called_wrong.append(
-                    label + " :: " + "; ".join(c.diagnosis or "" for c in overlapping if c.verdict == "wrong")
-                )
+            # wrong here: the claim that best matches it, or any claim lying within its text (a clause of it)
+            inside = [
+                claim
+                for claim, claim_spans in located
+                if claim.verdict == "wrong" and any(a >= start and b <= end + 3 for a, b in claim_spans)
+            ]
+            wrong = [claim for claim in overlapping if claim.verdict == "wrong"] + inside
+            if wrong:
+                result.called_wrong.append(label + " :: " + "; ".join(dict.fromkeys(c.diagnosis or "" for c in wrong)))
             elif "correct" in verdicts:
                 result.judged_correct += 1
             else:
