@@ -629,18 +629,25 @@ def _same_relation(first: sp.Basic, second: sp.Basic) -> bool:
 def _with_readings(judged: Judgement, judgements: list[Judgement]) -> Judgement:
     """A question read two ways gets each reading's correct value and verdict, whatever the best one was."""
     named = [one for one in judgements if one.valued is not None]
-    if len({one.valued.name for one in named}) < 2:  # type: ignore[union-attr]
-        return judged
+    if judged.verdict not in ("wrong", "imprecise") or len({one.valued.name for one in named}) < 2:  # type: ignore[union-attr]
+        return judged  # a right answer says which reading it took in its explanation
     readings = tuple(
         Reading(
             name=one.valued.name,  # type: ignore[union-attr]
-            expected=latex(one.valued.value),  # type: ignore[union-attr]
+            expected=_shown(one.valued.value),  # type: ignore[union-attr]
             value=float(one.correct_value) if one.correct_value is not None else None,
             verdict=one.verdict,
         )
         for one in named
     )
     return replace(judged, readings=readings)
+
+
+def _shown(value: sp.Basic) -> str:
+    """A reading's value as a student reads it: a number's terms gathered (−log(1/10) + … is log 10 + …)."""
+    if isinstance(value, sp.Expr) and not value.free_symbols and sp.count_ops(value) < 80:
+        value = sp.simplify(value)
+    return latex(value)
 
 
 def _index_bindings(match: Match, value: sp.Basic) -> Iterator[Match]:

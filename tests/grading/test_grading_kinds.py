@@ -149,8 +149,7 @@ def test_a_wrong_value_of_a_quantity_with_two_readings_shows_both(tmp_path) -> N
     assert [round(reading.value, 4) for reading in claim.readings] == [1.2432, 2.3026]
     assert [reading.verdict for reading in claim.readings] == ["wrong", "wrong"]
     right = only_claim(grade_case(tmp_path, "## 1(d)\n$$L \\approx 2.3026$$\n", Q1 + PART_1D))
-    assert right.verdict == "correct"
-    assert [reading.verdict for reading in right.readings] == ["wrong", "correct"]
+    assert right.verdict == "correct" and not right.readings  # its explanation names the reading it took
 
 
 def test_a_base_10_logarithm_is_recognised_in_a_number(tmp_path) -> None:
