@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
@@ -229,8 +230,25 @@ class ClaimMaker:
                 )
             elif follows is not None and follows.verdict == "correct":
                 claim = replace(claim, explanation="This step holds.")
+            elif judged.verdict == "correct" and previous is not None and previous.verdict == "wrong":
+                claim = self._jump(item, left, relation, right, claim)
             previous = judged
             yield claim
+
+    def _jump(self, item: Chain, left: Term, relation: str, right: Term, claim: ClaimResult) -> ClaimResult:
+        """A right value after a wrong line (``2.303 + 0.2231 + 1.2041 ≈ 1.24``): what is written is false when it
+        does not follow from that line, so it is wrong, and the diagnosis says the value itself is right."""
+        follows = self._follows(item, left, relation, right)
+        if follows.verdict != "wrong":
+            return claim
+        if follows.correct_value is not None:
+            before = f"${left.text.strip()}$ is ${mpmath.nstr(follows.correct_value, 6)}$, not ${right.text.strip()}$"
+        else:
+            before = self.wording.departs(follows, right.text)
+        sentence = f"${right.text.strip()}$ is the right value, but it does not follow from the line before: {before}."
+        return replace(
+            claim, verdict="wrong", evidence=follows.evidence, diagnosis=sentence, explanation=sentence, kind="step"
+        )
 
     def _restated(self, match: Match, item: Chain, term: Term, relation: str) -> Judgement | None:
         """``H_{jk} = \\frac{\\partial^2 L}{\\partial w_j \\partial w_k}``: a term that is the subject again, written as

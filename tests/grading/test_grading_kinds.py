@@ -572,3 +572,15 @@ def test_points_are_shared_over_a_parts_graded_claims(tmp_path) -> None:
     assert dict(parts["2(b)"].counts) == {"correct": 1, "wrong": 1}
     assert (parts["2(c)"].status, parts["2(c)"].points) == ("no answer", 0.0)
     assert report.score == (1.0, 3.0)
+
+
+def test_a_right_value_that_does_not_follow_from_the_line_before_is_wrong(tmp_path) -> None:
+    """``L = 2.303 + 0.2231 + 1.2041 ≈ 1.24``: 1.24 is the mean BCE, but 3.7302 ≈ 1.24 is false as written."""
+    report = grade_case(tmp_path, "## 1(d)\n$$L = 2.303 + 0.2231 + 1.2041 \\approx 1.24$$\n", Q1 + PART_1D)
+    first, second = graded(report)
+    assert first.verdict == "wrong" and "missing 1/n" in first.diagnosis.lower()
+    assert second.verdict == "wrong"
+    assert second.diagnosis.startswith("$1.24$ is the right value, but it does not follow from the line before")
+    assert "$3.7302$" in second.diagnosis
+    right = grade_case(tmp_path, "## 1(d)\n$$L = \\frac{2.303 + 0.2231 + 1.2041}{3} \\approx 1.24$$\n", Q1 + PART_1D)
+    assert [claim.verdict for claim in graded(right)] == ["correct", "correct"]
