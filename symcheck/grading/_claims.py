@@ -237,7 +237,11 @@ class ClaimMaker:
 
     def _jump(self, item: Chain, left: Term, relation: str, right: Term, claim: ClaimResult) -> ClaimResult:
         """A right value after a wrong line (``2.303 + 0.2231 + 1.2041 ≈ 1.24``): what is written is false when it
-        does not follow from that line, so it is wrong, and the diagnosis says the value itself is right."""
+        does not follow from that line, so it is wrong, and the diagnosis says the value itself is right. Only
+        between numbers: a right formula after a wrong one (σ(z_k)(1 − σ(z_k)) = ŷ_k(1 − ŷ_k)) is the right result,
+        its mistake marked once, on the line that made it."""
+        if not (index_free_number(left.value) and index_free_number(right.value)):
+            return claim
         follows = self._follows(item, left, relation, right)
         if follows.verdict != "wrong":
             return claim
