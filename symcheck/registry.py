@@ -99,6 +99,16 @@ def derivation(name: str, *, title: str | None = None, topic: str | None = None)
     return register
 
 
+def order_modules(modules: list[str] | tuple[str, ...]) -> None:
+    """List the derivations of ``modules`` in that order (each module's own in the order it registered them), before
+    any other: a library calls this after importing its topics, so that ``entries()`` (and the reference built
+    from it) do not depend on which module some earlier import happened to load first."""
+    rank = {module: position for position, module in enumerate(modules)}
+    ordered = sorted(_entries.items(), key=lambda item: rank.get(item[1].module, len(rank)))  # stable within a module
+    _entries.clear()
+    _entries.update(ordered)
+
+
 def register_sheet(
     name: str, *, title: str, key: Path, sheet: Path | None = None, class_folder: Path | None = None
 ) -> None:

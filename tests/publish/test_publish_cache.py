@@ -28,11 +28,12 @@ def test_the_key_is_stable_within_and_across_processes() -> None:
     """No ``id()``, hash seed or set order leaks into the key: other processes compute the same keys."""
     assert fingerprint(cases.demo_derivation(), **KEY) == fingerprint(cases.demo_derivation(), **KEY)
     registry.load_entry_points()
-    here = [derivation_digest(registry.build(entry.name)) for entry in registry.entries()]
+    # by name: the registry lists derivations in the order their modules were imported, which other tests change
+    here = sorted(f"{entry.name}={derivation_digest(registry.build(entry.name))}" for entry in registry.entries())
     script = (
         "from symcheck import registry; from symcheck.publish._cache import derivation_digest; "
         "registry.load_entry_points(); "
-        "print(' '.join(derivation_digest(registry.build(entry.name)) for entry in registry.entries()))"
+        "print(' '.join(sorted(e.name + '=' + derivation_digest(registry.build(e.name)) for e in registry.entries())))"
     )
     for seed in ("1", "2"):  # string hashing differs between the two processes
         environment = {**os.environ, "PYTHONHASHSEED": seed}
@@ -239,3 +240,18 @@ def test_a_pdf_is_reused_only_for_the_same_typst_source(tmp_path) -> None:
     assert cache.load(source) == pdf
     assert cache.load(source + "\n$ y $") is None  # any change to the source is a new key
     assert PdfCache(None).load(source) is None  # no cache directory: nothing is kept
+
+
+def test_the_registry_order_does_not_depend_on_import_order() -> None:
+    """The library reference lists derivations in the registry's order: a topic imported early (as a test or a
+    notebook may) must not move its derivations to the front."""
+    script = (
+        "import importlib, sys; [importlib.import_module(m) for m in sys.argv[1:]]; from symcheck import registry; "
+        "registry.load_entry_points(); print(' '.join(e.name for e in registry.entries()))"
+    )
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    early = ["derivations.mlp", "derivations.regression_kernels", "derivations.softmax"]
+    shuffled = subprocess.run(
+        [sys.executable, "-c", script, *early], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shuffled == fresh and fresh[0].startswith("bce.")
