@@ -21,11 +21,11 @@ __all__ = [*TOPICS, "kernels", "regression_kernels", "notation", "register_all"]
 
 def register_all() -> None:
     """Import every topic module, which registers its derivations (the entry point calls this)."""
-    from symcheck import registry
+    from symcheck import order_modules
 
     for topic in TOPICS:
         import_module(f"derivations.{topic}")
-    registry.order_modules([f"derivations.{topic}" for topic in TOPICS])  # the same order however they were imported
+    order_modules([f"derivations.{topic}" for topic in TOPICS])  # the same order however they were imported
     import_module("derivations.sheets")  # registers the answer sheets that ship with the library
 
 

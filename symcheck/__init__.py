@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     # registry
     "derivation": "symcheck.registry",
     "register_sheet": "symcheck.registry",
+    "order_modules": "symcheck.registry",
     # checking
     "equivalent": "symcheck.equivalence",
     "holds": "symcheck.relations",

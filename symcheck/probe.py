@@ -424,7 +424,19 @@ def _atoms(expr: sp.Basic) -> set[sp.Basic]:
     return {symbol for symbol in expr.free_symbols if isinstance(symbol, sp.Symbol) and symbol not in labels}
 
 
-_ANALYTIC = (sp.Add, sp.Mul, sp.exp, sp.sin, sp.cos, sp.sinh, sp.cosh, sp.Sum, sp.Product, sp.Indexed, sp.KroneckerDelta)
+_ANALYTIC = (
+    sp.Add,
+    sp.Mul,
+    sp.exp,
+    sp.sin,
+    sp.cos,
+    sp.sinh,
+    sp.cosh,
+    sp.Sum,
+    sp.Product,
+    sp.Indexed,
+    sp.KroneckerDelta,
+)
 
 
 def _analytic(expr: sp.Basic) -> bool:

@@ -27,20 +27,21 @@ from sympy.core.function import AppliedUndef
 from symcheck.grading._collect import Collected
 from symcheck.grading._conditional import conditional_claim
 from symcheck.grading._data import DataError, apply_data
+from symcheck.grading._forms import at_entry, bare_vectors, vector_entry
 from symcheck.grading._items import Chain, Condition, Item, Shape, Term, Unreadable
-from symcheck.grading._judge import ENTRY, Judge, Judgement, Valued, at_entry, bare_vectors, vector_entry
+from symcheck.grading._judge import ENTRY, Judge, Judgement, Valued
 from symcheck.grading._match import Match, Matcher
 from symcheck.grading._mistakes import diagnose_shape
 from symcheck.grading._notation import names_in
 from symcheck.grading._solves import Solver
-from symcheck.reader._build_matrices import IDENTITY_SIZE
-from symcheck.grading._spec import Homework, PartSpec
+from symcheck.grading._spec import Homework, PartSpec, Quantity
 from symcheck.grading._wording import Wording
 from symcheck.model import Definition
 from symcheck.objects import VectorDerivative
-from symcheck.reader import LatexSyntaxError, read_expression
-from symcheck.sheet import ClaimResult, ClaimVerdict, Reading
 from symcheck.printing import latex
+from symcheck.reader import LatexSyntaxError, read_expression
+from symcheck.reader._build_matrices import IDENTITY_SIZE
+from symcheck.sheet import ClaimResult, ClaimVerdict, Reading
 from symcheck.submission import Submission
 
 __all__ = ["ClaimMaker"]
@@ -373,7 +374,8 @@ class ClaimMaker:
                     item.part,
                     item.terms[0].start,
                     item.terms[1].end,
-                    reason=f"names the point ${item.terms[0].text.strip()} = {item.terms[1].text.strip()}$, not a claim",
+                    reason=f"names the point ${item.terms[0].text.strip()} = {item.terms[1].text.strip()}$, "
+                    "not a claim",
                 )
                 return
         answer_part = self._part(item.part)
@@ -438,8 +440,11 @@ class ClaimMaker:
         judged = self.judge.step(
             left_value, relation, right_value, left.text, right.text, tuple(definitions), part, item.conditions
         )
-        if relation == "=" and judged.verdict != "correct" and part is not None and self.solver.unknowns_in(
-            left_value, right_value, part
+        if (
+            relation == "="
+            and judged.verdict != "correct"
+            and part is not None
+            and self.solver.unknowns_in(left_value, right_value, part)
         ):
             solved = self.solver.judge_equation(
                 left_value, right_value, part, right.text, tuple(definitions), item.conditions
@@ -518,7 +523,8 @@ class ClaimMaker:
     def _valued_claim(
         self, item: Chain, match: Match, subject: Term | None, term: Term, relation: str, *, loose: bool = False
     ) -> ClaimResult:
-        """A result with no subject of its own (a boxed answer): judged at every way its indices can be the quantity's."""
+        """A result with no subject of its own (a boxed answer): judged at every way its indices can be the
+        quantity's."""
         candidates = list(_index_bindings(match, term.value)) or [match]
         judgements = [(candidate, self._judge_term(candidate, item, term, relation)) for candidate in candidates]
         best = self.judge.best([judged for _, judged in judgements])

@@ -15,7 +15,6 @@ r"""Find everything a sheet states: each formula read in its part's notation, ch
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -43,7 +42,8 @@ _SHAPE_LONE = re.compile(r"^\s*\(?\s*(?P<dims>[A-Za-z0-9_{}\\ ]+(?:\\times|×)[A
 _SHAPE_WORDS = re.compile(r"\\text\{\s*(?:shape|size|dim(?:ension)?s?)\s*(?:of)?\s*\}|\b(?:shape|size)\s+of\b", re.I)
 _CONDITION_WORDS = re.compile(r"\b(if|when|for|where|assume|assuming|case|given|with)\b", re.I)
 _SIGN_WORDS = re.compile(
-    r"\b(?:if|when|for|in the case)\b[^.\n]{0,40}?\$\s*(?P<name>[^$]{1,20}?)\s*\$\s*(?:is|are)\s+(?P<sign>-ve|negative|positive|\+ve)",
+    r"\b(?:if|when|for|in the case)\b[^.\n]{0,40}?\$\s*(?P<name>[^$]{1,20}?)\s*\$\s*(?:is|are)\s+"
+    r"(?P<sign>-ve|negative|positive|\+ve)",
     re.I,
 )
 _SIGN_BEFORE = re.compile(
@@ -513,7 +513,8 @@ def _same_part(item: Item, offset: int, submission: Submission) -> bool:
 
 
 def _one_hot_nearby(text: str, item: Item, submission: Submission) -> bool:
-    """Whether the sheet says, in the part where ``item`` stands, that the label is one-hot (or names the true class)."""
+    """Whether the sheet says, in the part where ``item`` stands, that the label is one-hot (or names the true
+    class)."""
     starts = [heading.start for heading in submission.headings]
     before = [start for start in starts if start <= item.start]
     after = [start for start in starts if start > item.start]
@@ -531,9 +532,7 @@ def _sheet_matrices(homework: Homework, reads: list[_Read], tables: dict) -> dic
     with their shapes; never a name the key declares."""
     found: dict[str | None, dict[str, tuple]] = {}
     spelled = {
-        spelling.strip().lstrip("\\")
-        for name, spellings in homework.notation.names
-        for spelling in (name, *spellings)
+        spelling.strip().lstrip("\\") for name, spellings in homework.notation.names for spelling in (name, *spellings)
     }
     for read in reads:
         key = _scope_key(read.place)
@@ -547,8 +546,10 @@ def _sheet_matrices(homework: Homework, reads: list[_Read], tables: dict) -> dic
                 continue
             name = str(subject)
             shape = tuple(value.shape)
-            if name in declared or name in taken or any(
-                getattr(size, "free_symbols", set()) & {IDENTITY_SIZE} for size in shape
+            if (
+                name in declared
+                or name in taken
+                or any(getattr(size, "free_symbols", set()) & {IDENTITY_SIZE} for size in shape)
             ):
                 continue
             found.setdefault(key, {})[name] = shape

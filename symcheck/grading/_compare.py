@@ -86,9 +86,7 @@ def _hyperbolic_as_exponentials(expr: Any) -> Any:
     is then a rational identity in e^{−2z}, decided in milliseconds rather than by a general simplification."""
     if not isinstance(expr, sp.Basic) or not expr.has(sp.tanh, sp.sinh, sp.cosh):
         return expr
-    return expr.replace(
-        lambda node: isinstance(node, (sp.tanh, sp.sinh, sp.cosh)), lambda node: node.rewrite(sp.exp)
-    )
+    return expr.replace(lambda node: isinstance(node, (sp.tanh, sp.sinh, sp.cosh)), lambda node: node.rewrite(sp.exp))
 
 
 def index_ranges(expressions: Iterable[Any], assumptions: Assumptions, upper: sp.Basic | None) -> Assumptions:
@@ -151,7 +149,9 @@ def _arity_mismatch(statement: sp.Basic, reference: sp.Basic | None) -> str:
     for name in sorted(set(theirs) & set(ours)):
         if not theirs[name] & ours[name]:
             shown, wanted = min(theirs[name]), min(ours[name])
-            return f"{name} is written with {shown} ind{'ex' if shown == 1 else 'ices'} where the question's has {wanted}"
+            return (
+                f"{name} is written with {shown} ind{'ex' if shown == 1 else 'ices'} where the question's has {wanted}"
+            )
     return ""
 
 

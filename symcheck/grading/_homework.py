@@ -333,7 +333,8 @@ class _Loader:
             forms = ("indexed", "quantity", "function")
             if not isinstance(meaning, dict) or len(meaning) != 1 or next(iter(meaning)) not in forms:
                 raise self.fail(
-                    f'calls.{name} must be one of {{ indexed = "p" }}, {{ quantity = "id" }}, {{ function = "sigmoid" }}',
+                    f'calls.{name} must be one of {{ indexed = "p" }}, {{ quantity = "id" }}, '
+                    '{ function = "sigmoid" }',
                     place,
                     where,
                 )

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["sentence_claims"]
 
 _CLAUSE = re.compile(
-    r"\s*(?:;|:(?=\s)|,?\s+(?:while|whereas|but|however|because|since|so that|so|hence|thus|which means|and then|though|although)\b)\s*",
+    r"\s*(?:;|:(?=\s)|,?\s+(?:while|whereas|but|however|because|since|so that|so|hence|thus|which means|and then"
+    r"|though|although)\b)\s*",
     re.I,
 )
 _NEGATION = re.compile(
@@ -225,9 +226,7 @@ def _judge_clause(
         if spans is not None:
             predicate = max(spans, key=lambda span: span[0])
             elsewhere = statement.part != place.part
-            found.append(
-                (-len(statement.match), elsewhere, predicate[0] - predicate[1], order, statement, spans, text)
-            )
+            found.append((-len(statement.match), elsewhere, predicate[0] - predicate[1], order, statement, spans, text))
     if found:
         claims, predicates = [], []
         # most specific first: more groups, the part's own, the longer predicate ("strictly convex" before "convex")

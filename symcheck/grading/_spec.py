@@ -189,7 +189,8 @@ class Statement:
     misconception: str | None = None
     derivation: str | None = None
     formula: str | None = None
-    """The statement as a relation a sheet may write (``z_i - \\beta \\le 0``): such a formula is judged by the check."""
+    """The statement as a relation a sheet may write (``z_i - \\beta \\le 0``): such a formula is judged by the
+    check."""
     place: Place | None = None
 
 

@@ -37,7 +37,8 @@ class Fact:
 
     truth: bool | None
     holds: str = ""
-    """The true fact, as LaTeX, to show a student (``\\frac{\\partial^2}{\\partial \\hat{y}^2}(y - \\hat{y})^2 = 2``)."""
+    """The true fact, as LaTeX, to show a student
+    (``\\frac{\\partial^2}{\\partial \\hat{y}^2}(y - \\hat{y})^2 = 2``)."""
     evidence: str = ""
     loose: str | None = None
     """For an identity between objectives that is false: the monotone relation that does hold, if any."""
@@ -154,7 +155,8 @@ class StatementChecker:
         second = sp.diff(expression, variable, 2)
         assumptions, definitions = self._setting(statement, expression)
         verdict = self.comparer.check(second, sp.Integer(0), assumptions, definitions)
-        fact = rf"\frac{{\partial^{{2}}}}{{\partial {latex(variable)}^{{2}}}} \left({latex(expression)}\right) = {latex(sp.simplify(second))}"
+        derivative = rf"\frac{{\partial^{{2}}}}{{\partial {latex(variable)}^{{2}}}}"
+        fact = rf"{derivative} \left({latex(expression)}\right) = {latex(sp.simplify(second))}"
         return Fact(verdict.holds, fact, _evidence(verdict))
 
     def _overflow(self, statement: Statement) -> Fact:

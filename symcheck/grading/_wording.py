@@ -255,7 +255,8 @@ class Wording:
     def expression_shape(
         self, base: ClaimResult, item: Shape, correct: tuple[sp.Basic, ...], diagnosis: Diagnosis | None
     ) -> ClaimResult:
-        """The shape of a matrix expression (``\\frac{1}{n}X^\\top X \\in \\mathbb{R}^{d \\times d}``), from its factors."""
+        """The shape of a matrix expression (``\\frac{1}{n}X^\\top X \\in \\mathbb{R}^{d \\times d}``), from its
+        factors."""
         shown = r" \times ".join(latex(size) for size in correct)
         subject = f"${item.subject_text}$"
         result = replace(base, expected=shown, kind="shape", statement=f"the shape of {subject}")

@@ -8,8 +8,8 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from symcheck.matrices._canonical import _canonical
-from symcheck.objects import MatrixSum, Row
 from symcheck.matrices._shapes import ShapeMismatch, _is_matrix, _matrix_shape, _Unsupported, describe, shape_text
+from symcheck.objects import MatrixSum, Row
 
 __all__ = ["to_index_form"]
 

@@ -19,8 +19,8 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 __all__ = [
     "IDENTITY_SIZE",
     "as_matrix",
-    "is_declared_matrix",
     "elementwise",
+    "is_declared_matrix",
     "is_matrix",
     "matrix_norm",
     "matrix_power",

@@ -414,14 +414,13 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin, MatricesMixin):
         )
 
     def _determinant(self, token: Token) -> tuple[Node, bool]:
-        """``\\det(A)``, ``\\det A``; ``\\det`` with nothing after it names the determinant spoken of (``\\det = 11.25``)."""
+        """``\\det(A)``, ``\\det A``; ``\\det`` with nothing after it names the determinant spoken of
+        (``\\det = 11.25``)."""
         self._advance()
         if not self._starts_factor(self._peek()):
             return Name(token.start, token.end, "det"), False
-        if self._peek().is_char("("):
-            arguments = self._arguments()
-        else:
-            arguments = (self._bare_argument(token, "\\det"),)
+        bare = not self._peek().is_char("(")
+        arguments = (self._bare_argument(token, "\\det"),) if bare else self._arguments()
         return Call(token.start, self.tokens[self.position - 1].end, "det", False, arguments), False
 
     def _norm(self) -> Node:

@@ -16,7 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TRUTH = Path(__file__).resolve().parent / "truth"
 HOMEWORKS = {"ml_theory": "ml_theory", "regression": "regression"}
-ROW = re.compile(r"^\| \[`?(?P<file>[\w.]+)`?\]\([\w.]+\) \|.*\| (?P<claims>\d+) \| (?P<correct>\d+) \| (?P<wrong>\d+) \|$")
+ROW = re.compile(
+    r"^\| \[`?(?P<file>[\w.]+)`?\]\([\w.]+\) \|.*\| (?P<claims>\d+) \| (?P<correct>\d+) \| (?P<wrong>\d+) \|$"
+)
 
 
 def _rows(folder: str) -> dict[str, tuple[int, int, int]]:

@@ -119,7 +119,9 @@ def score(report: GradeReport, sheet: Path, truth: dict) -> Score:
         start, end = spans[0]
         overlapping = _best(located, start, end)
         verdicts = {claim.verdict for claim in overlapping}
-        touching = {claim.verdict for claim, claim_spans in located if any(a < end and start < b for a, b in claim_spans)}
+        touching = {
+            claim.verdict for claim, claim_spans in located if any(a < end and start < b for a, b in claim_spans)
+        }
         label = f"{entry['part']} {entry['written'][:70]!r}"
         if entry["truth"] == "wrong":
             result.wrong += 1
