@@ -31,20 +31,22 @@ import json, time
 start = time.process_time()
 from symcheck import registry
 registry.load_entry_points()
-from symcheck.grading import grade_sheet, load_key, locate_sheet
-sheet, key = locate_sheet("ml-theory")
+from symcheck.grading import grade_submission, locate_homework
+homework = locate_homework("ml-theory")
 loaded = time.process_time()
-names = {claim.derivation for claim in load_key(key).claims if claim.derivation}
-names |= {r.derivation for q in load_key(key).questions for r in q.readings if r.derivation}
+names = {q.derivation for part in homework.parts for q in part.quantities if q.derivation}
+names |= {s.derivation for part in homework.parts for s in part.statements if s.derivation}
 for name in names:
     registry.build(name)
 built = time.process_time()
-report = grade_sheet(sheet, key)
+report = grade_submission(homework, homework.sheet)
 first = time.process_time()
-grade_sheet(sheet, key)
+grade_submission(homework, homework.sheet)
 second = time.process_time()
+summary = dict(report.summary)
+summary["claims"] = len(report.claims)
 print(json.dumps({"load": loaded - start, "build": built - loaded, "cold": first - built,
-                  "warm": second - first, "summary": report.summary}))
+                  "warm": second - first, "summary": summary}))
 """
 
 
@@ -57,7 +59,7 @@ def cold_cli() -> float:
         cwd=ROOT,
         check=False,
     )
-    if result.returncode != 0:
+    if result.returncode not in (0, 1):  # 1: the seed sheet has wrong claims
         raise SystemExit(f"symcheck grade failed:\n{result.stderr[-2000:]}")
     return time.perf_counter() - started
 
@@ -93,8 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         f"| grade, first time in the process (CPU) | **{median('cold'):.2f}** |",
         f"| grade again (CPU) | {median('warm'):.2f} |",
         "",
-        f"{summary['claims']} claims: {summary['correct']} correct, {summary['wrong']} wrong, "
-        f"{summary['imprecise']} imprecise, {summary['undecided']} undecided.",
+        f"{summary['claims']} claims found on the sheet by the homework key: {summary['correct']} correct, "
+        f"{summary['wrong']} wrong, {summary['imprecise']} imprecise, {summary['undecided']} undecided, "
+        f"{summary.get('not graded', 0)} not graded (a second grading in one process reuses the verdicts of the first).",
     ]
     text = "\n".join(lines)
     print(text)

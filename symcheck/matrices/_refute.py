@@ -115,16 +115,16 @@ class _Refuter:
         }
         if positions:  # a free index that is no row or column of the matrix side (the i of x_i): an entry in range
             smallest = min((int(size) for size in sizes.values()), default=2)
-            for symbol in positions:
+            for symbol in sorted(positions, key=sp.default_sort_key):  # the same draws whatever the hash seed
                 if symbol not in self.values.values:
                     self.values.values[symbol] = sp.Integer(self.values.rng.randint(1, max(1, smallest)))
             concrete = concrete.xreplace({symbol: self.values.values[symbol] for symbol in positions})
         mapping = {}
-        for atom in concrete.atoms(sp.Indexed):
+        for atom in sorted(concrete.atoms(sp.Indexed), key=sp.default_sort_key):
             if all(index.is_Integer for index in atom.indices):
                 mapping[atom] = self.values.of(atom, sizes)
         labels = {atom.base.label for atom in concrete.atoms(sp.Indexed)}
-        for symbol in concrete.free_symbols - labels:
+        for symbol in sorted(concrete.free_symbols - labels, key=sp.default_sort_key):
             if isinstance(symbol, sp.Symbol) and symbol not in sizes:
                 mapping[symbol] = self.values.of(symbol, sizes)
         value = concrete.xreplace(mapping)

@@ -118,3 +118,30 @@ def test_every_part_answered_on_the_sheet_has_a_part_result(graded: Graded, fold
         assert 0 <= part.points <= part.max_points
     assert {claim.part for claim in report.claims} <= {part.part for part in homework.parts} | {""}
     assert report.coverage is not None and report.coverage.formulas > 0
+
+
+def test_a_report_does_not_depend_on_the_hash_seed(tmp_path) -> None:
+    """Counterexamples drawn at explicit sizes (the matrices' refuter) are the same in every process: the committed
+    class overview must not change with PYTHONHASHSEED (it did: the draws followed set order)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    samples = Path(__file__).resolve().parents[2] / "derivations" / "sheets" / "regression" / "samples"
+    reports = []
+    for seed in ("1", "2"):
+        environment = {**os.environ, "PYTHONHASHSEED": seed, "SYMCHECK_CACHE_DIR": ""}
+        done = subprocess.run(
+            [sys.executable, "-m", "symcheck", "grade", "regression", str(samples), "--json", "--quiet"],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=600,
+        )
+        report = json.loads(done.stdout)
+        report.pop("seconds", None)
+        for sheet in report.get("sheets", []):
+            sheet.pop("seconds", None)
+        reports.append(report)
+    assert reports[0] == reports[1]
