@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"{summary['claims']} claims found on the sheet by the homework key: {summary['correct']} correct, "
         f"{summary['wrong']} wrong, {summary['imprecise']} imprecise, {summary['undecided']} undecided, "
-        f"{summary.get('not graded', 0)} not graded (a second grading in one process reuses the verdicts of the first).",
+        f"{summary.get('not graded', 0)} not graded (a second grading in one process reuses the verdicts of "
+        "the first).",
     ]
     text = "\n".join(lines)
     print(text)
