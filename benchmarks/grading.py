@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -58,6 +59,7 @@ def cold_cli() -> float:
         text=True,
         cwd=ROOT,
         check=False,
+        env={**os.environ, "SYMCHECK_CACHE_DIR": ""},  # cold: no report cached by an earlier run
     )
     if result.returncode not in (0, 1):  # 1: the seed sheet has wrong claims
         raise SystemExit(f"symcheck grade failed:\n{result.stderr[-2000:]}")

@@ -132,6 +132,33 @@ def _sign_proved(difference: sp.Basic, strict: bool) -> bool | None:
     return None
 
 
+def squares_of_sums(expr: sp.Basic) -> sp.Basic:
+    """``Σ_k Σ_l a_k a_l`` (one summand a product of the same factor at k and at l, over equal ranges) as
+    ``(Σ_k a_k)²``: a quadratic form written out in indices, ``Σ_{k,l} x_{ik} x_{il} v_k v_l``, is a square."""
+
+    def gathered(node: sp.Sum) -> sp.Basic:
+        if len(node.limits) < 2:
+            return node
+        (k, low, high), (l, low2, high2) = node.limits[-2], node.limits[-1]
+        if (low, high) != (low2, high2):
+            return node
+        at_k, at_l, rest = [], [], []
+        for factor in sp.Mul.make_args(node.function):
+            has_k, has_l = factor.has(k), factor.has(l)
+            if has_k and has_l:
+                return node
+            (at_k if has_k else at_l if has_l else rest).append(factor)
+        first = sp.Mul(*at_k)
+        if not at_k or sp.Mul(*at_l) != first.xreplace({k: l}):
+            return node
+        square = sp.Mul(*rest) * sp.Sum(first, (k, low, high)) ** 2
+        return sp.Sum(square, *node.limits[:-2]) if len(node.limits) > 2 else square
+
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
+        return expr
+    return expr.replace(lambda node: isinstance(node, sp.Sum), gathered)
+
+
 def _inequality(
     lhs: sp.Basic, rhs: sp.Basic, relation: str, strict: bool, assumptions: Assumptions, deadline: Deadline
 ) -> Verdict:
@@ -139,6 +166,9 @@ def _inequality(
     difference = (lhs - rhs) if relation in (">=", ">") else (rhs - lhs)
     if proves_nonnegative(difference, assumptions, strict):  # before normalising: a square stays a square
         return Verdict(True, "interval arithmetic", confidence=1.0)
+    gathered = squares_of_sums(difference)
+    if gathered != difference and proves_nonnegative(gathered, assumptions, strict):
+        return Verdict(True, "interval arithmetic", "a double sum of a product at k and at l is a square", 1.0)
     normal = normal_form(with_declared_assumptions(difference, assumptions), context, peel=False)
 
     if not normal.free_symbols:

@@ -166,3 +166,21 @@ def test_entries_stay_complex_where_a_branch_could_decide() -> None:
     yhat = sp.IndexedBase("yhat")
     outcome = probe(sp.sqrt(yhat[1] ** 2), yhat[1], Assumptions(), Deadline.of(10))
     assert outcome.counterexample is None or any("j" in value for _, value in outcome.counterexample.point)
+
+
+def test_a_quadratic_form_written_in_indices_is_proved_a_square() -> None:
+    """Σ_i p_i(1 − p_i) Σ_{k,l} X_ik X_il v_k v_l ≥ 0: the double sum is (Σ_k X_ik v_k)², so interval arithmetic
+    proves it (it used to spend its whole budget probing sums of a million terms)."""
+    from symcheck.model import Domain
+    from symcheck.relations import squares_of_sums
+
+    d = sp.Symbol("d", integer=True, positive=True)
+    p, v = sp.IndexedBase("p"), sp.IndexedBase("v")
+    form = sp.Sum(X[i, k] * X[i, m] * v[k] * v[m], (k, 1, d), (m, 1, d))
+    assert squares_of_sums(form) == sp.Sum(X[i, k] * v[k], (k, 1, d)) ** 2
+    statement = sp.Sum((1 - p[i]) * p[i] * form, (i, 1, n)) >= 0
+    verdict = holds(statement, assumptions=Assumptions(domains=((p, Domain.UNIT_INTERVAL),)), timeout=5)
+    assert verdict.holds is True and verdict.method == "interval arithmetic"
+    crossed = sp.Sum(X[i, k] * X[i, m] * v[k] * w[m], (k, 1, d), (m, 1, d))  # a_k b_l with b ≠ a: no square
+    assert squares_of_sums(crossed) == crossed
+    assert holds(sp.Sum(crossed, (i, 1, n)) >= 0, timeout=2).holds is not True
