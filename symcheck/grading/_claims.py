@@ -671,11 +671,19 @@ def _with_readings(judged: Judgement, judgements: list[Judgement]) -> Judgement:
     return replace(judged, readings=readings)
 
 
-def _shown(value: sp.Basic) -> str:
-    """A reading's value as a student reads it: a number's terms gathered (−log(1/10) + … is log 10 + …)."""
-    if isinstance(value, sp.Expr) and not value.free_symbols and sp.count_ops(value) < 80:
-        value = sp.simplify(value)
+def _shown(value: sp.Basic) -> str | None:
+    """A reading's value as a student reads it: the data's arithmetic done (−(1 log(1/10) + 0 log(1/5)) is log 10),
+    a short formula, or nothing beside its number when it stays long."""
+    if isinstance(value, sp.Expr) and not value.free_symbols:
+        value = _evaluated(value)
+        if sp.count_ops(value) > 12:
+            return None
     return latex(value)
+
+
+def _evaluated(value: sp.Basic) -> sp.Basic:
+    """``value`` rebuilt with SymPy's evaluation on (data is substituted unevaluated, to keep its digits)."""
+    return value.func(*(_evaluated(argument) for argument in value.args)) if value.args else value
 
 
 def _index_bindings(match: Match, value: sp.Basic) -> Iterator[Match]:
