@@ -121,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         _row("`symcheck build` (every sheet and the library), cold caches", everything["cold"]),
         "",
         f"Bar: {BAR} s wall for the seed sheet → " + "; ".join(verdicts) + ".",
+        "",
+        "The bar was set when a build graded the seed sheet alone with a key quoting its 63 claims. A homework's "
+        "build now also grades its class of sample sheets into the class overview and gradebook (ml-theory: the "
+        "seed and 7 samples), and the homework key finds 113 claims on the seed sheet by itself: when grading is "
+        "not cached, the build grades 8 sheets, which the 1.5 s bar did not foresee. With its grades cached (a "
+        "build after a change to publishing only, or none) it is within the bar.",
     ]
     text = "\n".join(lines)
     print(text)
