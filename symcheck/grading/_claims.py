@@ -218,8 +218,8 @@ class ClaimMaker:
                 follows = self._follows(item, left, relation, right)
                 if follows.verdict == "correct":  # error carried forward: the step is right, not marked down again
                     judged = replace(judged, verdict="correct", detail="it follows from the line before")
-            start = self._link_start(item, index, left, right)
-            claim = self._result(item, match, item.terms[0], right, judged, start, right.end, previous=previous)
+            start, end = self._link_span(left, right)
+            claim = self._result(item, match, item.terms[0], right, judged, start, end, previous=previous)
             if (
                 follows is not None
                 and follows.verdict == "correct"
@@ -279,10 +279,12 @@ class ClaimMaker:
             left_value, relation, right_value, left.text, right.text, definitions, part, item.conditions
         )
 
-    def _link_start(self, item: Chain, index: int, left: Term, right: Term) -> int:
-        """Where a link's text starts: the link is its two terms and the relation between them (``b = c``),
-        as it stands on the sheet; a link whose terms are apart (across prose) quotes its right term."""
-        return left.start if self._contiguous(left, right) else right.start
+    def _link_span(self, left: Term, right: Term) -> tuple[int, int]:
+        """Where a link's text stands: its two terms and the relation between them (``b = c``), in the sheet's
+        order (a chain read from its end, ``… = ŷ_i``, has its terms reversed); a link whose terms are apart
+        (across prose) quotes its right term."""
+        first, second = sorted((left, right), key=lambda term: term.start)
+        return (first.start, second.end) if self._contiguous(first, second) else (right.start, right.end)
 
     def _contiguous(self, left: Term, right: Term) -> bool:
         """Whether only a relation (and layout) stands between two terms, so the link is one piece of text."""
@@ -450,8 +452,7 @@ class ClaimMaker:
                 left_value, right_value, part, right.text, tuple(definitions), item.conditions
             )
             judged = solved or Judgement("undecided", detail="an equation in the unknown, not checked at the answer")
-        index = next((position for position, term in enumerate(item.terms) if term is left), 0)
-        start = self._link_start(item, index, left, right)
+        start, end = self._link_span(left, right)
         unknown = judged.verdict == "wrong" and not self._known(left_value, right_value, part)
         verdict: ClaimVerdict = "undecided" if unknown or judged.verdict == "undecided" else judged.verdict
         if verdict == "undecided" and judged.verdict == "undecided" and "not known" in judged.detail:
@@ -459,11 +460,11 @@ class ClaimMaker:
                 item,
                 item.part,
                 start,
-                right.end,
+                end,
                 reason=f"a step whose subject is not one of the question's quantities; {judged.detail}",
             )
         return self.wording.step(
-            self._base(item, item.part, start, right.end, verdict=verdict), judged, left, right, unknown
+            self._base(item, item.part, start, end, verdict=verdict), judged, left, right, unknown
         )
 
     def _known(self, left: sp.Basic, right: sp.Basic, part: PartSpec | None) -> bool:

@@ -116,8 +116,8 @@ def _statements_for(maker: ClaimMaker, place: Place) -> Iterator[Statement]:
         yield from own.statements
     others = [p for p in parts if p is not own and p.question_number == place.question]
     others += [p for p in parts if p.question_number != place.question]
-    for part in others:
-        yield from (s for s in part.statements if own is None or s.misconception is None)
+    for part in others:  # one group of words ('same') is too little to say which question a sentence answers
+        yield from (s for s in part.statements if own is None or (s.misconception is None and len(s.match) > 1))
 
 
 def _verdict(fact: Fact, asserted: bool) -> ClaimVerdict:

@@ -118,6 +118,11 @@ def test_every_part_answered_on_the_sheet_has_a_part_result(graded: Graded, fold
         assert 0 <= part.points <= part.max_points
     assert {claim.part for claim in report.claims} <= {part.part for part in homework.parts} | {""}
     assert report.coverage is not None and report.coverage.formulas > 0
+    from symcheck.reader import read_submission
+
+    text = read_submission(Path(report.source), "abcdefgh").text
+    quoted = [claim.id for claim in report.claims if not claim.written.strip() or claim.written not in text]
+    assert quoted == [], "claims that do not quote the sheet"  # a chain read from its end once quoted ''
 
 
 def test_a_report_does_not_depend_on_the_hash_seed(tmp_path) -> None:
