@@ -37,7 +37,7 @@ from symcheck.grading._solves import Solver
 from symcheck.grading._spec import Homework, PartSpec, Quantity
 from symcheck.grading._wording import Wording
 from symcheck.model import Definition
-from symcheck.objects import VectorDerivative
+from symcheck.objects import Extremum, VectorDerivative
 from symcheck.printing import latex
 from symcheck.reader import LatexSyntaxError, read_expression
 from symcheck.reader._build_matrices import IDENTITY_SIZE
@@ -368,7 +368,10 @@ class ClaimMaker:
             and item.relations[0] == "="
             and not getattr(subject, "is_integer", False)
         )
-        if defining and (str(subject) in self._known_names() or item.terms[1].value.has(subject)):
+        naming_an_extremum = len(item.terms) == 2 and isinstance(item.terms[1].value, Extremum)  # β = max_j z_j
+        if defining and not naming_an_extremum and (
+            str(subject) in self._known_names() or item.terms[1].value.has(subject)
+        ):
             defining = False  # a name of the key, or a name defined by itself, is not the sheet's own to define
             if len(item.terms) == 2 and isinstance(subject, sp.Symbol) and _is_number(item.terms[1].value):
                 yield self._base(  # "at z = 0", "s = 1/2": a point named, not an identity to check
@@ -384,7 +387,8 @@ class ClaimMaker:
         if defining and item.terms[1].boxed and answer_part is not None and answer_part.answer is not None:
             defining = False  # Θ = \boxed{…}: a boxed result is the part's answer, whatever name it is given
         if defining:
-            definitions.append(Definition(subject, item.terms[1].value))
+            if not naming_an_extremum:  # a shift by β holds for every β: it stays a free name in what follows
+                definitions.append(Definition(subject, item.terms[1].value))
             first = item.terms[1]
             yield self._base(
                 item,
