@@ -139,17 +139,17 @@ def squares_of_sums(expr: sp.Basic) -> sp.Basic:
     def gathered(node: sp.Sum) -> sp.Basic:
         if len(node.limits) < 2:
             return node
-        (k, low, high), (l, low2, high2) = node.limits[-2], node.limits[-1]
+        (k, low, high), (other, low2, high2) = node.limits[-2], node.limits[-1]
         if (low, high) != (low2, high2):
             return node
         at_k, at_l, rest = [], [], []
         for factor in sp.Mul.make_args(node.function):
-            has_k, has_l = factor.has(k), factor.has(l)
+            has_k, has_l = factor.has(k), factor.has(other)
             if has_k and has_l:
                 return node
             (at_k if has_k else at_l if has_l else rest).append(factor)
         first = sp.Mul(*at_k)
-        if not at_k or sp.Mul(*at_l) != first.xreplace({k: l}):
+        if not at_k or sp.Mul(*at_l) != first.xreplace({k: other}):
             return node
         square = sp.Mul(*rest) * sp.Sum(first, (k, low, high)) ** 2
         return sp.Sum(square, *node.limits[:-2]) if len(node.limits) > 2 else square

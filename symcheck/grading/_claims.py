@@ -369,8 +369,10 @@ class ClaimMaker:
             and not getattr(subject, "is_integer", False)
         )
         naming_an_extremum = len(item.terms) == 2 and isinstance(item.terms[1].value, Extremum)  # β = max_j z_j
-        if defining and not naming_an_extremum and (
-            str(subject) in self._known_names() or item.terms[1].value.has(subject)
+        if (
+            defining
+            and not naming_an_extremum
+            and (str(subject) in self._known_names() or item.terms[1].value.has(subject))
         ):
             defining = False  # a name of the key, or a name defined by itself, is not the sheet's own to define
             if len(item.terms) == 2 and isinstance(subject, sp.Symbol) and _is_number(item.terms[1].value):
@@ -467,9 +469,7 @@ class ClaimMaker:
                 end,
                 reason=f"a step whose subject is not one of the question's quantities; {judged.detail}",
             )
-        return self.wording.step(
-            self._base(item, item.part, start, end, verdict=verdict), judged, left, right, unknown
-        )
+        return self.wording.step(self._base(item, item.part, start, end, verdict=verdict), judged, left, right, unknown)
 
     def _known(self, left: sp.Basic, right: sp.Basic, part: PartSpec | None) -> bool:
         """Whether every name of a step is one the key knows, so a false step can be called wrong."""

@@ -40,6 +40,7 @@ from symcheck.publish._options import LIBRARY, BuildOptions
 from symcheck.publish._progress import Progress
 from symcheck.publish._rendering import render_documents
 from symcheck.publish._verifying import look_up, verify_cached, verify_missing
+from symcheck.reader import shown_path
 from symcheck.results import DerivationReport, VerifyReport
 from symcheck.sheet import GradeReport
 
@@ -72,13 +73,13 @@ def reproducible_json(data: Any) -> bytes:
 
 
 def portable_path(path: str) -> str:
-    """A path as a published sheet names it: relative to the project (the working directory) when it
-    lies under it, else by the file's name alone, so no sheet depends on the machine that built it."""
+    """A path as a published sheet names it (:func:`symcheck.reader.shown_path`): from the top of its package
+    wherever it is installed, else from the project, else by its name, so no sheet depends on the machine."""
     if not path or not Path(path).is_absolute():
         return path
     try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
+        return shown_path(Path(path))
+    except OSError:
         return Path(path).name
 
 

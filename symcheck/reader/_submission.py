@@ -14,25 +14,23 @@ __all__ = ["read_submission", "shown_path"]
 
 
 def shown_path(path: Path) -> str:
-    """How reports name a file: relative to the working directory, or to its package, never machine-specific.
+    """How reports name a file: from the top of its package, or from the working directory, never machine-specific.
 
-    A file under the working directory is named from there; a file that ships inside a Python package
-    (the homework data of the library) from the top of that package; any other file by its name alone,
-    so that no report carries the absolute path of the machine that graded it.
+    A file that ships inside a Python package (the homework data of the library, its sample sheets in folders
+    without ``__init__.py`` too) is named from the top of that package, wherever it is installed; another file
+    under the working directory from there; any other file by its name alone, so that no report carries the
+    absolute path of the machine that graded it.
     """
     resolved = path.resolve()
+    package = next((folder for folder in resolved.parents if (folder / "__init__.py").exists()), None)
+    if package is not None:
+        while (package.parent / "__init__.py").exists():
+            package = package.parent
+        return resolved.relative_to(package.parent).as_posix()
     try:
         return resolved.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        pass
-    top = None
-    folder = resolved.parent
-    while (folder / "__init__.py").exists():
-        top = folder
-        folder = folder.parent
-    if top is not None:
-        return resolved.relative_to(top.parent).as_posix()
-    return resolved.name
+        return resolved.name
 
 
 def read_submission(path: Path | str, letters: Iterable[str] = "abcdefgh", *, shown: str | None = None) -> Submission:

@@ -255,3 +255,28 @@ def test_the_registry_order_does_not_depend_on_import_order() -> None:
         [sys.executable, "-c", script, *early], capture_output=True, text=True, check=True
     ).stdout.split()
     assert shuffled == fresh and fresh[0].startswith("bce.")
+
+
+def test_a_sheet_of_the_library_is_named_from_its_package_whatever_the_working_directory(tmp_path) -> None:
+    """`pip install .` puts the homework data in site-packages: a report built from anywhere names the seed sheet
+    (and the class samples, in folders without ``__init__.py``) from the top of the package, not from the cwd."""
+    import json
+
+    done = subprocess.run(
+        [sys.executable, "-m", "symcheck", "grade", "ml-theory", "--json", "--exit-zero"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "SYMCHECK_CACHE_DIR": ""},
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    assert report["source"] == "derivations/sheets/ml_theory/answer_sheet.md"
+    from symcheck.reader import shown_path
+
+    registry.load_entry_points()
+    folders = [entry.class_folder for entry in registry.sheets() if entry.class_folder is not None]
+    assert folders
+    for folder in folders:
+        for sheet in sorted(folder.iterdir()):
+            assert shown_path(sheet).startswith("derivations/sheets/"), sheet
