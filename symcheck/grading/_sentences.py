@@ -187,6 +187,7 @@ def sentence_claims(maker: ClaimMaker, guarded: Callable) -> Iterator[tuple[int,
     for sentence in submission.sentences:
         place = places[sentence.heading] if sentence.heading >= 0 else Place(None, None)
         previous = ""
+        produced: list[tuple[int, int, ClaimResult]] = []
         for start, end in _clauses(sentence.text):
             clause = _plain(sentence.text[start:end])
             absolute = sentence.start + start
@@ -201,8 +202,32 @@ def sentence_claims(maker: ClaimMaker, guarded: Callable) -> Iterator[tuple[int,
                 return _judge_clause(maker, checker, place, clause, a, e, before)
 
             previous = clause
-            for claim in guarded(absolute, sentence.start + end, place.part, judge):
-                yield absolute, claim
+            produced += [
+                (absolute, sentence.start + end, claim)
+                for claim in guarded(absolute, sentence.start + end, place.part, judge)
+            ]
+        yield from _with_reasons(maker, produced)
+
+
+def _with_reasons(maker: ClaimMaker, produced: list[tuple[int, int, ClaimResult]]) -> Iterator[tuple[int, ClaimResult]]:
+    """A sentence's clauses after a graded statement that match none (``…, because the logarithm is strictly
+    increasing``) are that statement's reasons: its claim quotes them, rather than each being 'not graded'."""
+    kept: list[tuple[int, int, ClaimResult]] = []
+    for start, end, claim in produced:
+        last = kept[-1][2] if kept else None
+        if (
+            last is not None
+            and last.kind == "statement"
+            and last.verdict != "not graded"
+            and claim.kind == "sentence"
+            and claim.verdict == "not graded"
+        ):
+            begin = kept[-1][0]
+            kept[-1] = (begin, end, replace(last, written=maker.submission.text[begin:end]))
+            continue
+        kept.append((start, end, claim))
+    for start, _, claim in kept:
+        yield start, claim
 
 
 def _judge_clause(

@@ -39,7 +39,7 @@ def test_the_example_sheet_is_graded_as_the_readme_shows() -> None:
     verdicts = {claim.written: claim.verdict for claim in report.claims}
     assert verdicts[r"\sigma'(z) = \frac{e^{-z}}{(1 + e^{-z})^2}"] == "correct"
     assert verdicts[r"\frac{e^{-z}}{(1 + e^{-z})^2} = \sigma(z)\,(1 - \sigma(z))"] == "correct"
-    assert verdicts["The sigmoid is linear in $z$"] == "wrong"
+    assert verdicts["The sigmoid is linear in $z$, since its graph is a straight line near 0."] == "wrong"
     assert verdicts[r"L = -\log(0.8)"] == "correct"
     assert verdicts[r"L = -\log_{10}(0.8)"] == "wrong"
     assert verdicts[r"-\log_{10}(0.8) \approx 0.097"] == "correct"  # the arithmetic of a wrong line is right

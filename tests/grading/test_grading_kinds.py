@@ -584,3 +584,15 @@ def test_a_right_value_that_does_not_follow_from_the_line_before_is_wrong(tmp_pa
     assert "$3.7302$" in second.diagnosis
     right = grade_case(tmp_path, "## 1(d)\n$$L = \\frac{2.303 + 0.2231 + 1.2041}{3} \\approx 1.24$$\n", Q1 + PART_1D)
     assert [claim.verdict for claim in graded(right)] == ["correct", "correct"]
+
+
+def test_a_reason_after_a_graded_statement_is_part_of_its_claim(tmp_path) -> None:
+    """``…, because its graph is a parabola``: a clause that matches no statement after one that does is its
+    reason, quoted by its claim, not a claim 'not graded' of its own; alone, such a sentence is still reported."""
+    sentence = "The MSE is not a linear function, because its graph is a parabola."
+    report = grade_case(tmp_path, f"## 1(a)\n{FORMULA}{sentence}\n", PART_STATEMENTS)
+    claim = claim_of(report, sentence)
+    assert (claim.kind, claim.verdict) == ("statement", "correct")
+    assert not [c for c in report.claims if c.kind == "sentence"]
+    alone = grade_case(tmp_path, "## 1(a)\nIts graph is a parabola opening upwards.\n", PART_STATEMENTS)
+    assert [c.verdict for c in alone.claims if c.kind == "sentence"] == ["not graded"]
