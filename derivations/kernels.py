@@ -429,19 +429,27 @@ DERIVATIVES: dict[str, tuple[str, str]] = {
 derivative (row Jacobian, row gradient, directional or elementwise); the tests check them all."""
 
 
-_built: dict[str, sk.Kernel] = {}
+class Catalogue:
+    """A library's kernels by name: ``catalogue(name)`` is the kernel, built (its rewrites proved) on first use,
+    and a name it does not hold is a ``ValueError`` that lists the ones it does."""
+
+    def __init__(self, specs: dict[str, sk.KernelSpec]) -> None:
+        self.specs = specs
+        self._built: dict[str, sk.Kernel] = {}
+
+    def __call__(self, name: str) -> sk.Kernel:
+        found = self._built.get(name)
+        if found is None:
+            try:
+                spec = self.specs[name]
+            except KeyError:
+                raise ValueError(f"no kernel named {name!r}; known: {', '.join(sorted(self.specs))}") from None
+            found = self._built[name] = sk.build_kernel(spec)
+        return found
 
 
-def kernel(name: str) -> sk.Kernel:
-    """The generated kernel ``name`` (built, with its rewrites proved, on first use)."""
-    found = _built.get(name)
-    if found is None:
-        try:
-            spec = SPECS[name]
-        except KeyError:
-            raise ValueError(f"no kernel named {name!r}; known: {', '.join(sorted(SPECS))}") from None
-        found = _built[name] = sk.build_kernel(spec)
-    return found
+kernel = Catalogue(SPECS)
+"""The generated kernel ``name`` (built, with its rewrites proved, on first use)."""
 
 
 # -- argument handling -----------------------------------------------------------------------------------

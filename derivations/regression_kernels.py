@@ -295,27 +295,12 @@ DERIVATIVES: dict[str, tuple[str, str]] = {
 }
 """Which kernel each derivative kernel differentiates with respect to ``w``, and how (the tests check them)."""
 
-_built: dict[str, sk.Kernel] = {}
-
-
-def kernel(name: str) -> sk.Kernel:
-    """The generated kernel ``name`` (built, with its rewrites proved, on first use)."""
-    found = _built.get(name)
-    if found is None:
-        try:
-            spec = SPECS[name]
-        except KeyError:
-            raise ValueError(f"no kernel named {name!r}; known: {', '.join(sorted(SPECS))}") from None
-        found = _built[name] = sk.build_kernel(spec)
-    return found
+kernel = dk.Catalogue(SPECS)
+"""The generated kernel ``name`` (built, with its rewrites proved, on first use)."""
 
 
 # -- argument handling -----------------------------------------------------------------------------------
-def _real(value: object, name: str) -> np.ndarray:
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must be a real array, found dtype {array.dtype}")
-    return array
+_real = dk._real
 
 
 def _matrix(value: object) -> np.ndarray:
