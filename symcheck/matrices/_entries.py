@@ -163,12 +163,15 @@ class _Entries:
         key = (matrix, row, col, self.canonical, tuple(sorted(self.bases.items())))
         cached = _ENTRIES.get(key)
         if cached is None:
-            before = dict(self.inverses)
             total = []
             for coefficient, leaves in self.monomials(matrix):
                 total.append(coefficient * self._chain(leaves, row, col, _matrix_shape(matrix)))
-            named = {base: meaning for base, meaning in self.inverses.items() if base not in before}
-            cached = (sp.Add(*total), named)
+            expression = sp.Add(*total)
+            # every inverse the entry holds, not only those new to this instance: another instance that finds
+            # the entry here must know them all, or it would sample an inverse's entries as free numbers
+            used = {node.base for node in expression.atoms(sp.Indexed)}
+            named = {base: meaning for base, meaning in self.inverses.items() if base in used}
+            cached = (expression, named)
             if len(_ENTRIES) >= 256:
                 _ENTRIES.clear()
             _ENTRIES[key] = cached

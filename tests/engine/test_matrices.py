@@ -390,3 +390,26 @@ def test_random_pairs_agree_with_explicit_matrices() -> None:
             assert not equal, (first, second, verdict)
         decided += verdict.holds is not None
     assert decided >= 25
+
+
+def test_an_entry_found_in_the_process_cache_knows_every_inverse_it_holds() -> None:
+    """The entries of (XᵀX + λI)⁻¹ and then of (XᵀX + λI)⁻¹Xᵀy in one instance; a second instance that finds the
+    second in the cache must know the inverse it holds, or its refuter samples the inverse's entries as free
+    numbers (a class run graded ivan's ridge answer at made-up inverse entries after hana's sheet)."""
+    import sympy as sp
+
+    from symcheck.matrices._entries import _Entries
+
+    n, d = sp.symbols("n d", integer=True, positive=True)
+    lam = sp.Symbol("lambda_cache_test", positive=True)
+    X, y = sp.MatrixSymbol("X", n, d), sp.MatrixSymbol("y", n, 1)
+    A = sp.MatAdd(sp.MatMul(X.T, X), sp.MatMul(lam, sp.Identity(d)))
+    i, j = sp.symbols("i j", integer=True, positive=True)
+    first = _Entries(canonical=True)
+    first.entry(sp.Inverse(A), i, j)
+    solution = sp.MatMul(sp.Inverse(A), X.T, y)
+    held = first.entry(solution, i, sp.Integer(1))
+    second = _Entries(canonical=True)
+    assert second.entry(solution, i, sp.Integer(1)) == held
+    inverses = {node.base for node in held.atoms(sp.Indexed) if str(node.base).startswith("inv")}
+    assert inverses and inverses <= set(second.inverses)
