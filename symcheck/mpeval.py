@@ -48,6 +48,10 @@ class Unsupported(TypeError):
     """The expression contains a node the evaluator does not know; the message names it."""
 
 
+_HUGE_ARGUMENT = mpmath.mpf(10) ** 18
+"""An exponential's argument beyond this has a value with more than 10^17 digits: no point can be compared there."""
+
+
 class TooLong(Unsupported):
     """The sums at this point have too many terms (nested ones multiply): another point may be shorter."""
 
@@ -344,10 +348,14 @@ class _Evaluator:
 
     def _call(self, function: Callable[..., Any], expr: sp.Basic) -> Any:
         arguments = [self.value(argument) for argument in expr.args]
+        if isinstance(expr, (sp.exp, sp.sinh, sp.cosh, sp.tanh)) and abs(mpmath.re(arguments[0])) > _HUGE_ARGUMENT:
+            raise TooLong(f"{type(expr).__name__} of a number above 10^18 (e^e^e^K at a large K)")
         try:
             return function(*arguments)
         except (ZeroDivisionError, ValueError) as error:
             raise Undefined(f"{expr}: {error}") from None
+        except (MemoryError, OverflowError):
+            raise TooLong(f"{type(expr).__name__}: too large to evaluate") from None
 
     def _power(self, expr: sp.Pow) -> Any:
         base_expr, exponent_expr = expr.args
