@@ -116,7 +116,7 @@ class ClaimMaker:
                 return [self._not_graded(item, "a condition of the formulas after it, not a claim")]
             if len(item.terms) == 1:
                 return [self._lone(item)]
-            return list(self._chain(item))
+            return [_in_case(claim, item.conditions) for claim in self._chain(item)]
         return []
 
     def _not_graded(self, item: Item, reason: str, part: str | None = None) -> ClaimResult:
@@ -336,6 +336,7 @@ class ClaimMaker:
             pairs = [(student, valued) for valued in values]
             if part is not None and part.one_hot and _one_hot_allowed(conditions):
                 classes = [s for s in student.free_symbols if isinstance(s, sp.Symbol) and s.is_integer]
+                classes += [s for s in _condition_indices(conditions) if s not in classes]  # ŷ_i for i ≠ c: class c
                 pairs += [(student, valued) for valued in self.judge.one_hot_values(values, part, classes)]
             return pairs
         variable = quantity.indices[0]
@@ -355,6 +356,7 @@ class ClaimMaker:
             pairs += [(entry_student, valued) for valued in at]
             if part is not None and part.one_hot and _one_hot_allowed(conditions):
                 classes = [s for s in entry_student.free_symbols if isinstance(s, sp.Symbol) and s.is_integer]
+                classes += [s for s in _condition_indices(conditions) if s not in classes]
                 pairs += [(entry_student, valued) for valued in self.judge.one_hot_values(at, part, classes or [entry])]
         return pairs
 
@@ -459,7 +461,9 @@ class ClaimMaker:
             )
             judged = solved or Judgement("undecided", detail="an equation in the unknown, not checked at the answer")
         start, end = self._link_span(left, right)
-        unknown = judged.verdict == "wrong" and not self._known(left_value, right_value, part)
+        unknown = judged.verdict == "wrong" and (
+            not self._known(left_value, right_value, part) or _comparison_of_two(left_value, relation, right_value)
+        )
         verdict: ClaimVerdict = "undecided" if unknown or judged.verdict == "undecided" else judged.verdict
         if verdict == "undecided" and judged.verdict == "undecided" and "not known" in judged.detail:
             return self._base(
@@ -759,3 +763,40 @@ def index_free_number(value: sp.Basic) -> bool:
 
 def _is_number(value: sp.Basic) -> bool:
     return isinstance(value, sp.Basic) and value.is_number is True
+
+
+def _in_case(claim: ClaimResult, conditions: tuple) -> ClaimResult:
+    """A value written for one case (*$L = -\\log p$ if $y = 1$*) is not refuted by the general answer: the key's
+    value is not taken in that case, so a difference is undecided, never wrong (a step has the case put into both
+    of its sides, and stands)."""
+    cases = [condition for condition in conditions if condition.kind == "value"]
+    if not cases or claim.verdict != "wrong" or claim.kind != "value":
+        return claim
+    written = ", ".join(f"{condition.first} = {condition.second}" for condition in cases)
+    return replace(
+        claim,
+        verdict="undecided",
+        diagnosis=None,
+        correction=None,
+        mistake=None,
+        explanation=f"Written for the case {written}; the general answer is not checked in that case.",
+    )
+
+
+def _comparison_of_two(left: sp.Basic, relation: str, right: sp.Basic) -> bool:
+    """An inequality between two things with no name in common (``\\|w_A\\|^2 \\le \\|w_B\\|^2``, ``L(w_A) \\ge
+    L(w_B)``): it holds or not by what the two are (two minimisers, two models), which the sheet argues from its
+    premises; a point where it fails does not refute it."""
+    if relation not in ("<", ">", "≤", "≥"):
+        return False
+    names = [names_in(side) - {str(s) for s in side.atoms(sp.Symbol) if s.is_integer} for side in (left, right)]
+    return bool(names[0]) and bool(names[1]) and not names[0] & names[1]
+
+
+def _condition_indices(conditions: tuple) -> list[sp.Symbol]:
+    """The indices a formula's cases name (the c of *for $i \\neq c$*), which may be the one-hot label's class."""
+    found: list[sp.Symbol] = []
+    for condition in conditions:
+        if condition.kind in ("equal", "distinct"):
+            found += [s for s in (condition.first, condition.second) if isinstance(s, sp.Symbol) and s not in found]
+    return found

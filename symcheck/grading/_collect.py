@@ -218,10 +218,35 @@ def _used_names(reads: list[_Read]) -> tuple[dict[str | None, set[str]], dict[st
     return by_part, by_question
 
 
+def _own_scalars(reads: list[_Read]) -> dict[str | None, set[str]]:
+    """Names a sheet defines itself as a scalar, by question (``S = \\sum_j e^{z_j}``, ``t = \\sigma(z)``).
+
+    A spelling the key lists for a vector or an indexed name (``S`` for ŷ) is then the sheet's own name in
+    that question, not the key's: a scalar defined by a formula cannot be a vector. The definition itself is
+    kept for what follows (see ``_claims``)."""
+    own: dict[str | None, set[str]] = {}
+    for read in reads:
+        for chain in read.chains or ():
+            if len(chain.terms) < 2 or chain.relations[0] != "=":
+                continue
+            subject, value = chain.terms[0], chain.terms[1]
+            if not isinstance(subject, sp.Symbol) or getattr(subject, "is_integer", False):
+                continue
+            if not isinstance(value, sp.Expr) or value.is_number or value.has(subject):
+                continue
+            if isinstance(value, sp.MatrixExpr) or value.atoms(sp.MatrixSymbol):
+                continue
+            if _free_indices(value):
+                continue  # p = e^{z_k}/S: an entry with a free index, not a scalar of its own
+            own.setdefault(read.place.question, set()).add(str(subject))
+    return own
+
+
 def _resolve_all(
     homework: Homework, reads: list[_Read], tables: dict, slips: Slips
 ) -> tuple[dict[str | None, Names], list[str]]:
     by_part, by_question = _used_names(reads)
+    own_scalars = _own_scalars(reads)
     names: dict[str | None, Names] = {}
     notes: list[str] = []
     for read in reads:
@@ -239,6 +264,7 @@ def _resolve_all(
             part_slips,
             part_names=part.notation.names if part is not None else (),
             quantity_names=_quantity_names(homework, tables[key]),
+            own_scalars=own_scalars.get(read.place.question, set()),
         )
         for line_slips in {slips.for_line(line, read.place.part) for line in _lines(reads, key)} - {()}:
             names[(key, line_slips)] = resolve_names(  # type: ignore[index]
@@ -249,6 +275,7 @@ def _resolve_all(
                 part_slips + line_slips,
                 part_names=part.notation.names if part is not None else (),
                 quantity_names=_quantity_names(homework, tables[key]),
+                own_scalars=own_scalars.get(read.place.question, set()),
             )
         notes.extend(f"{key}: {note}" for note in names[key].notes if key)
     return names, notes
@@ -447,6 +474,11 @@ def _index_condition(item: Item) -> Condition | None:
     if not isinstance(item, Chain) or len(item.terms) != 2 or len(item.relations) != 1:
         return None
     first, second = item.terms[0].value, item.terms[1].value
+    if isinstance(first, sp.Symbol) and isinstance(second, sp.Symbol) and first.is_integer != second.is_integer:
+        index, other = (first, second) if first.is_integer else (second, first)
+        if len(other.name) == 1:  # i ≠ c: c, written outside a subscript, is an index like i
+            other = sp.Symbol(other.name, **index.assumptions0)
+            first, second = (index, other) if first is index else (other, index)
     integers = all(isinstance(side, sp.Symbol) and side.is_integer for side in (first, second))
     if integers and item.relations[0] in ("=", "≠"):
         return Condition("equal" if item.relations[0] == "=" else "distinct", first, second)
@@ -467,6 +499,35 @@ def _sign_condition(item: Item, text: str) -> Condition | None:
     return Condition("sign", symbol, sign="negative" if item.relations[0] in ("<", "≤") else "positive")
 
 
+_CASE_BEFORE = re.compile(r"\b(?:if|when|whenever|assuming|provided(?:\s+that)?|given|for|unless)\s*\$*\s*$", re.I)
+"""A condition word directly before a formula: *if $y_i = 1$*, *when $0 < \\alpha\\lambda < 1$*."""
+
+
+def _condition_word_before(item: Item, text: str) -> bool:
+    line_start = text.rfind("\n", 0, item.start) + 1
+    return bool(_CASE_BEFORE.search(text[max(line_start, item.start - 30) : item.start]))
+
+
+def _case_condition(item: Item, text: str) -> Condition | None:
+    """A case the sheet writes a formula under, not a claim of its own: a name set to a number after *if*, *when*
+    (``if $y_i=1$``: the formulas beside it hold in that case), or a chain of inequalities (``when $0<\\alpha
+    \\lambda<1$``: an assumption)."""
+    if not isinstance(item, Chain) or len(item.terms) < 2 or not _condition_word_before(item, text):
+        return None
+    first, second = item.terms[0].value, item.terms[1].value
+    if (
+        len(item.terms) == 2
+        and item.relations[0] == "="
+        and isinstance(first, (sp.Symbol, sp.Indexed, sp.IndexedBase))
+        and not getattr(first, "is_integer", False)
+        and getattr(second, "is_Number", False)
+    ):
+        return Condition("value", first, second)
+    if all(relation in ("<", ">", "≤", "≥") for relation in item.relations) and len(item.terms) >= 3:
+        return Condition("assumption")
+    return None
+
+
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset)
 
@@ -483,14 +544,22 @@ def _attach_conditions(items: list[Item], submission: Submission, names: dict) -
                 sign = "negative" if found.group("sign").lower() in ("-ve", "negative") else "positive"
                 signs.setdefault(str(sentence.start), []).append(Condition("sign", symbol, sign=sign))
     sign_starts = sorted((int(start), conditions) for start, conditions in signs.items())
+    cases: dict[int, list[Condition]] = {}  # if $y_i=1$: the formulas of its line hold in that case, before or after
     for item in items:
-        condition = _index_condition(item) or _sign_condition(item, text)
+        case = _case_condition(item, text)
+        if case is None and _condition_word_before(item, text):
+            case = _index_condition(item)  # "= ŷ_i for $i \\neq c$": the case of the formula before it too
+        if case is not None and case.kind in ("value", "equal", "distinct"):
+            cases.setdefault(_line_of(text, item.start), []).append(case)
+    for item in items:
+        condition = _index_condition(item) or _sign_condition(item, text) or _case_condition(item, text)
         if condition is not None:
             pending.append((_line_of(text, item.start), condition))
             kept.append(replace(item, conditions=(condition,)) if False else _as_condition(item, condition))
             continue
         line = _line_of(text, item.start)
-        attached = [condition for at, condition in pending if at == line]
+        attached = [condition for at, condition in pending if at == line and condition.kind != "value"]
+        attached += [case for case in cases.get(line, []) if case not in attached]
         attached += [
             c
             for start, conditions in sign_starts
@@ -556,6 +625,41 @@ def _sheet_matrices(homework: Homework, reads: list[_Read], tables: dict) -> dic
     return found
 
 
+def _free_indices(value: sp.Basic) -> set[sp.Basic]:
+    """The free indices of an expression: integer names that index an entry and no sum binds (k in e^{z_k}, not
+    the size K of a sum's bound)."""
+    indices = {symbol for node in value.atoms(sp.Indexed) for index in node.indices for symbol in index.free_symbols}
+    return indices & value.free_symbols
+
+
+def _question_of(key: str | None, places: list[Place]) -> int | None:
+    for place in places:
+        if _scope_key(place) == key:
+            return place.question
+    return None
+
+
+def _sheet_scalars(homework: Homework, reads: list[_Read], tables: dict) -> dict[int | None, set[str]]:
+    """Spellings of a key's vector that a sheet defines as a scalar (``S = \\sum_j e^{z_j}`` where the key lists
+    ``S`` for ŷ), by question: the sheet's own names there, read as scalars."""
+    found: dict[int | None, set[str]] = {}
+    for read in reads:
+        key = _scope_key(read.place)
+        own = _quantity_names(homework, tables[key])
+        for chain in read.chains or ():
+            if len(chain.terms) < 2 or chain.relations[0] != "=":
+                continue
+            subject, value = chain.terms[0], chain.terms[1]
+            if not isinstance(subject, sp.MatrixSymbol) or str(subject) in own or not isinstance(value, sp.Expr):
+                continue
+            if isinstance(value, sp.MatrixExpr) or value.atoms(sp.MatrixSymbol) or value.is_number:
+                continue
+            if _free_indices(value):
+                continue  # e^{z_k}/S: an entry, with a free index
+            found.setdefault(read.place.question, set()).add(str(subject))
+    return found
+
+
 def collect(homework: Homework, submission: Submission, slips: Slips | None = None) -> Collected:
     """Every item of ``submission`` in the homework's notation (see the module docstring)."""
     places = assign_parts(homework, submission.headings)
@@ -566,6 +670,15 @@ def collect(homework: Homework, submission: Submission, slips: Slips | None = No
         for key, shapes in defined.items():
             table = tables[key]
             tables[key] = dataclasses.replace(table, matrices={**table.matrices, **shapes})
+        reads = _read_all(homework, submission, places, tables)
+    scalars = _sheet_scalars(homework, reads, tables)
+    if scalars:  # S = Σ_j e^{z_j} where the key spells ŷ as S: a scalar of the sheet's own; read again
+        for key, table in list(tables.items()):
+            names = scalars.get(_question_of(key, places), set())
+            if names & set(table.matrices):
+                tables[key] = dataclasses.replace(
+                    table, matrices={n: shape for n, shape in table.matrices.items() if n not in names}
+                )
         reads = _read_all(homework, submission, places, tables)
     slips = slips or Slips()
     names, notes = _resolve_all(homework, reads, tables, slips)

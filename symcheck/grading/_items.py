@@ -32,7 +32,8 @@ class Condition:
     """A case a formula is written under: ``i = k``, ``i ≠ k`` (indices), ``w < 0`` (a sign), or one-hot."""
 
     kind: str
-    """``equal``, ``distinct``, ``sign`` or ``one_hot``."""
+    """``equal``, ``distinct``, ``sign``, ``range``, ``one_hot``, ``value`` (a name set to a number: *if
+    $y_i = 1$*) or ``assumption`` (*when $0 < \\alpha\\lambda < 1$*)."""
     first: sp.Basic | None = None
     second: sp.Basic | None = None
     sign: str | None = None

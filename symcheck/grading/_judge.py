@@ -202,7 +202,21 @@ class Judge:
                 if isinstance(symbol, (sp.Symbol, sp.IndexedBase, sp.MatrixSymbol)):
                     found.append(Definition(symbol, value))
             self._raw[key] = tuple(found)
-        return (*self._raw[key], *self.sheet_definitions.get(part.part, ()))
+        return (*self._raw[key], *self.sheet_own_definitions(part))
+
+    def sheet_own_definitions(self, part: PartSpec) -> tuple[Definition, ...]:
+        """The sheet's own definitions in force in a part: the part's, then those its question's other parts made
+        so far (``S`` defined in 2(b) is still ``S`` in 2(c)); a part's own come first and win."""
+        own = list(self.sheet_definitions.get(part.part, ()))
+        defined = {definition.symbol for definition in own}
+        for other in self.homework.parts:
+            if other.part == part.part or other.question_number != part.question_number:
+                continue
+            for definition in self.sheet_definitions.get(other.part, ()):
+                if definition.symbol not in defined:
+                    own.append(definition)
+                    defined.add(definition.symbol)
+        return tuple(own)
 
     def scope_definitions(self, part: PartSpec | None) -> tuple[Definition, ...]:
         """Every meaning in force in a part: its own names, its question's derivations' names (ŷ is the
@@ -301,6 +315,8 @@ class Judge:
         expr = self._calls(expr, part, calls)
         for condition in conditions:
             if condition.kind == "equal" and isinstance(condition.first, sp.Symbol):
+                expr = expr.xreplace({condition.first: condition.second})
+            elif condition.kind == "value" and isinstance(expr, sp.Basic):  # if y_i = 1: both sides in that case
                 expr = expr.xreplace({condition.first: condition.second})
         if isinstance(expr, sp.Basic) and expr.has(sp.Subs):  # σ′(2z): the derivative of σ, taken at 2z
             expr = self._primes(expr, part)

@@ -157,12 +157,15 @@ def resolve_names(
     *,
     part_names: Iterable[tuple[str, tuple[str, ...]]] = (),
     quantity_names: Iterable[str] = (),
+    own_scalars: Iterable[str] = (),
 ) -> Names:
     """The part's renaming, with ambiguous spellings decided by what this sheet writes (see the module).
 
     ``part_names`` are the spellings the part itself declares: they are decided by the part alone.
     ``quantity_names`` are names the key's quantities are about (``x``, ``J``): a spelling that is one of
-    them may also mean itself.
+    them may also mean itself. ``own_scalars`` are names the sheet defines as scalars in this scope
+    (``S = \\sum_j e^{z_j}``): a spelling among them that the key lists only for vectors or indexed names
+    keeps its sheet's meaning.
     """
     slips = tuple(slips)
     meanings, expressions, own = _spellings((*notation.names, *slips), table)
@@ -173,8 +176,12 @@ def resolve_names(
     present_in_question = _present(meanings, own, used_in_question)
     renames: dict[str, str] = {}
     notes: list[str] = []
+    entries = frozenset(map(str, (*table.indexed, *table.layered, *table.matrices)))
     for spelled, targets in meanings.items():
         choices = targets if spelled not in own else [*targets, spelled]
+        if spelled in own_scalars and spelled not in own and spelled not in slip_names:
+            if all(target in entries for target in targets):
+                continue  # S = Σ_j e^{z_j} on the sheet: a scalar of its own, not ŷ
         if spelled in slip_names:
             chosen = targets[-1]
         elif spelled in declared_here:
@@ -199,7 +206,6 @@ def resolve_names(
                     renames[name] = f"{renames[stem]}{suffix}_{rest}"  # θ̂_ridge is ŵ_ridge
                     break
     calls = {call.name: call for call in notation.calls}
-    entries = frozenset(map(str, (*table.indexed, *table.layered, *table.matrices)))
     return Names(renames, tuple(expressions), calls, tuple(notes), entries)
 
 

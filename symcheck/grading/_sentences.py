@@ -93,6 +93,11 @@ def _matches(statement: Statement, clause: str) -> list[tuple[int, int]] | None:
     return spans
 
 
+def _whole_word(text: str, span: tuple[int, int]) -> bool:
+    a, b = span
+    return (a == 0 or not text[a - 1].isalnum()) and (b >= len(text) or not text[b].isalnum())
+
+
 def _negated(clause: str, spans: list[tuple[int, int]]) -> bool:
     """Whether a negation governs the claim: one shortly before its last matched words (``is not linear``,
     ``non linear``), not one that qualifies something after them (``Gaussian noise, not Bernoulli``)."""
@@ -246,6 +251,10 @@ def _judge_clause(
             # only the first group (the subject) may come from the clause before; what is said of it is this clause's
             if spans is None or any(a < offset for a, _ in spans[1:]):
                 continue
+            if _negated(clause, [(a - offset, b - offset) for a, b in spans if a >= offset]) and not _whole_word(
+                joined, spans[0]
+            ):
+                continue  # a denial takes only a whole-word subject from before ("largest" is not "large")
             spans = [(a - offset, b - offset) for a, b in spans if a >= offset] or None
             text = clause
         if spans is not None:
@@ -260,7 +269,14 @@ def _judge_clause(
             if any(a < predicate[1] and predicate[0] < b for a, b in predicates):
                 continue  # its words are already another statement's claim
             predicates.append(predicate)
-            claims.append(_claim(maker, statement, checker.fact(statement), not _negated(clause, spans), start, end))
+            asserted = not _negated(clause, spans)
+            if not asserted and len(statement.match) < 2:
+                # "(no vanishing)", "nothing overflows": a denial that does not name its subject in this clause may
+                # deny it of something else (the BCE, the shifted logits); it is never called wrong on that guess
+                reason = f"denies “{statement.claim}” without saying of what; not graded"
+                claims.append(replace(maker._base(None, place.part, start, end, reason=reason), kind="sentence"))  # type: ignore[arg-type]
+                continue
+            claims.append(_claim(maker, statement, checker.fact(statement), asserted, start, end))
         return claims
     words = re.findall(r"[A-Za-z]{2,}", _MATH.sub(" ", clause))
     with_formulas = _MATH.search(clause) is not None  # its formulas are claims of their own

@@ -275,6 +275,11 @@ def _decide(left: sp.Basic, right: sp.Basic, assumptions: Assumptions, indices: 
 def _match(first: _Side, second: _Side, assumptions: Assumptions) -> tuple[tuple, tuple] | Verdict:
     """The free indices (canonical symbols) and their extents, or a verdict on mismatched shapes."""
     known = _matrix_extents(first.expr, second.expr)
+    unknown = [side for side in (first, second) if side.matrix and _unknown_size(side.shape)]
+    if unknown:
+        return Verdict(
+            None, "undecided", f"the size of {describe(unknown[0].expr)} is not known ({shape_text(unknown[0].shape)})"
+        )
     if first.matrix and second.matrix:
         if not _same_shape(first.shape, second.shape):
             return Verdict(
@@ -291,6 +296,12 @@ def _match(first: _Side, second: _Side, assumptions: Assumptions) -> tuple[tuple
         return free, tuple(extents.get(index, (None, None))[1] for index in free)
     matrix, index = (first, second) if first.matrix else (second, first)
     return _match_mixed(matrix, index, assumptions, known)
+
+
+def _unknown_size(shape: tuple) -> bool:
+    """A dimension the reader could not tell (a name starting with ``_``, as the size of a ones vector ``𝟏``
+    whose length nothing fixes): shapes cannot be compared on it."""
+    return any(str(symbol).startswith("_") for size in shape for symbol in getattr(size, "free_symbols", ()))
 
 
 def _matrix_indices(shape: tuple) -> tuple[tuple, tuple]:

@@ -156,7 +156,7 @@ class CalculusMixin:
             )
 
     def _gradient(self) -> Node:
-        """``\\nabla_w L`` (the gradient of what follows, with respect to the subscript if written) and
+        """``\\nabla_w L`` (the gradient of the product that follows, with respect to the subscript if written) and
         ``\\nabla^2_w L``, ``\\nabla_w^2 L`` (the Hessian)."""
         command = self._advance()
         variable: Node | None = None
@@ -175,7 +175,8 @@ class CalculusMixin:
         following = self._peek()
         if not self._starts_factor(following):
             self._error(f"∇ needs what it differentiates, found {self._describe_next(following)}", following.start)
-        expression = self._factor()
+        factors = self._juxtaposition()  # ∇_w applies to the whole product after it: ∇_w \frac{λ}{2}\|w\|^2
+        expression = factors[0] if len(factors) == 1 else Product(factors[0].start, factors[-1].end, tuple(factors))
         return Gradient(command.start, expression.end, expression, variable, order)
 
     def _differential(self) -> Node:
