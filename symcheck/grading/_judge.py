@@ -314,9 +314,8 @@ class Judge:
         """A term as the key reads it: calls given their meaning, equal indices merged, the part's data put in."""
         expr = self._calls(expr, part, calls)
         for condition in conditions:
-            if condition.kind == "equal" and isinstance(condition.first, sp.Symbol):
-                expr = expr.xreplace({condition.first: condition.second})
-            elif condition.kind == "value" and isinstance(expr, sp.Basic):  # if y_i = 1: both sides in that case
+            index_case = condition.kind == "equal" and isinstance(condition.first, sp.Symbol)
+            if index_case or (condition.kind == "value" and isinstance(expr, sp.Basic)):  # if y_i = 1: that case
                 expr = expr.xreplace({condition.first: condition.second})
         if isinstance(expr, sp.Basic) and expr.has(sp.Subs):  # σ′(2z): the derivative of σ, taken at 2z
             expr = self._primes(expr, part)

@@ -179,9 +179,9 @@ def resolve_names(
     entries = frozenset(map(str, (*table.indexed, *table.layered, *table.matrices)))
     for spelled, targets in meanings.items():
         choices = targets if spelled not in own else [*targets, spelled]
-        if spelled in own_scalars and spelled not in own and spelled not in slip_names:
-            if all(target in entries for target in targets):
-                continue  # S = Σ_j e^{z_j} on the sheet: a scalar of its own, not ŷ
+        sheet_own = spelled in own_scalars and spelled not in own and spelled not in slip_names
+        if sheet_own and all(target in entries for target in targets):
+            continue  # S = Σ_j e^{z_j} on the sheet: a scalar of its own, not ŷ
         if spelled in slip_names:
             chosen = targets[-1]
         elif spelled in declared_here:
