@@ -70,6 +70,7 @@ class ClaimMaker:
     wording: Wording
     counters: dict[str, int] = field(default_factory=dict)
     _known_cache: set[str] | None = None
+    _declared_cache: set[str] | None = None
 
     @functools.cached_property
     def solver(self) -> Solver:
@@ -374,7 +375,7 @@ class ClaimMaker:
         if (
             defining
             and not naming_an_extremum
-            and (str(subject) in self._known_names() or item.terms[1].value.has(subject))
+            and (str(subject) in self._declared_names(item) or item.terms[1].value.has(subject))
         ):
             defining = False  # a name of the key, or a name defined by itself, is not the sheet's own to define
             if len(item.terms) == 2 and isinstance(subject, sp.Symbol) and _is_number(item.terms[1].value):
@@ -480,6 +481,25 @@ class ClaimMaker:
         known = self._known_names()
         integers = {str(s) for e in (left, right) for s in e.atoms(sp.Symbol) if s.is_integer}  # summed ones too
         return (names_in(left) | names_in(right)) - integers <= known
+
+    def _declared_names(self, item: Chain) -> set[str]:
+        """The names a sheet cannot define for itself: what the key's quantities are about, the parts' data, the
+        notation's names and the names the part's table declares. A variable inside a correct value (the t of
+        a library's tanh(t)) is not one: ``t = \\sigma(z)`` on a sheet defines t."""
+        if self._declared_cache is None:
+            declared: set[str] = set()
+            for part in self.homework.parts:
+                declared |= {name for name, _ in part.data}
+                for quantity in part.quantities:
+                    declared |= _head_names(self.matcher.patterns(quantity.id, quantity.part))
+            for names in self.collected.names.values():
+                declared |= set(names.renames.values())
+            self._declared_cache = declared
+        table = self.judge.table(item.part)
+        listed = {
+            str(name) for name in (*table.indexed, *table.layered, *table.functions)
+        }  # matrices: the sheet may add its own
+        return self._declared_cache | listed
 
     def _known_names(self) -> set[str]:
         """The names of the key: its quantities' values and patterns, the parts' data and the notation's names."""
@@ -800,3 +820,29 @@ def _condition_indices(conditions: tuple) -> list[sp.Symbol]:
         if condition.kind in ("equal", "distinct"):
             found += [s for s in (condition.first, condition.second) if isinstance(s, sp.Symbol) and s not in found]
     return found
+
+
+def _head_names(expr: object) -> set[str]:
+    """The names of a pattern other than its indices and exponents: the t of ``w_{t+1}`` or ``w^{(t+1)}`` counts
+    steps, it is not a name of the key."""
+    if isinstance(expr, (tuple, list)):
+        return {name for item in expr for name in _head_names(item)}
+    if not isinstance(expr, sp.Basic):
+        return set()
+    kept: set[str] = set()
+
+    def walk(node: sp.Basic) -> None:
+        if isinstance(node, sp.Indexed):
+            kept.add(str(node.base))
+        elif isinstance(node, sp.Pow):
+            walk(node.base)
+        elif isinstance(node, (sp.Symbol, sp.MatrixSymbol, sp.IndexedBase)):
+            kept.add(str(node))
+        else:
+            if isinstance(node, AppliedUndef):
+                kept.add(node.func.__name__)
+            for arg in node.args:
+                walk(arg)
+
+    walk(expr)
+    return kept

@@ -103,6 +103,17 @@ def _key_texts(homework: Homework) -> list[str]:
 # --------------------------------------------------------------------------- shapes
 
 
+_SIZE_TERM = r"(?:[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?|\d+|\{[A-Za-z0-9_ ]+\}|\\[A-Za-z]+(?:\{[A-Za-z]+\})?)"
+_SIZE = re.compile(rf"^\s*\(?\s*{_SIZE_TERM}(?:\s*[+-]\s*{_SIZE_TERM})*\s*\)?\s*$")
+
+
+def _sizes(dims: str) -> bool:
+    """Whether ``dims`` reads as sizes (``n \\times d``, ``D_a \\times 1``): names or whole numbers, no decimals and
+    no relation."""
+    pieces = re.split(r"\\times|×", dims.strip().strip("{}").rstrip(".,"))
+    return len(pieces) >= 2 and all(_SIZE.match(piece) for piece in pieces)
+
+
 def _shapes(body: str) -> tuple[tuple[str, str, int, int], ...]:
     """The shapes a formula states: each (subject text, dimensions text, start, end) within the body."""
     cuts = [(match.start(), match.end()) for match in re.finditer(r"\\q?quad\b", body)]
@@ -117,6 +128,8 @@ def _shapes(body: str) -> tuple[tuple[str, str, int, int], ...]:
         offset = start + piece.find(stripped)
         for pattern in (_SHAPE_IN, _SHAPE_TIMES, _SHAPE_LONE):
             match = pattern.match(stripped)
+            if match is not None and pattern is not _SHAPE_IN and not _sizes(match.group("dims")):
+                match = None  # 0.8808 \\times 0.1192 ≈ 0.1049 is a product, not a shape
             if match is not None:
                 subject = (match.groupdict().get("subject") or "").rpartition("=")[2]
                 dims = match.group("dims")

@@ -137,6 +137,22 @@ def _carried_out(expr: sp.Basic) -> sp.Basic:
     return expr.func(*(_carried_out(argument) for argument in expr.args))
 
 
+def _at_the_data(expr: sp.Basic, names: set[str]) -> sp.Basic:
+    """A derivative with respect to a name the data give (``∂L/∂w_1`` where w = 0) taken at the data, not with
+    respect to a number: its variables become dummies, evaluated at the data's point (``Subs``)."""
+
+    def frozen(node: sp.Derivative) -> sp.Basic:
+        variables = [variable for variable, _ in node.variable_count]
+        given = [v for v in variables if str(v.base if isinstance(v, sp.Indexed) else v) in names]
+        if not given:
+            return node
+        dummies = {variable: sp.Dummy(str(variable)) for variable in given}
+        inner = sp.Derivative(node.expr.xreplace(dummies), *((dummies.get(v, v), c) for v, c in node.variable_count))
+        return sp.Subs(inner, tuple(dummies.values()), tuple(dummies))
+
+    return expr.replace(lambda node: isinstance(node, sp.Derivative), frozen)
+
+
 def apply_data(expr: Any, data: Iterable[tuple[str, Any]]) -> Any:
     """``expr`` with the data substituted (see the module docstring)."""
     if not isinstance(expr, sp.Basic):
@@ -149,6 +165,8 @@ def apply_data(expr: Any, data: Iterable[tuple[str, Any]]) -> Any:
         name: [exact(item) for item in value] for name, value in pairs if _is_list(value) and not _is_rows(value)
     }
     rows = {name: [[exact(item) for item in row] for row in value] for name, value in pairs if _is_rows(value)}
+    if expr.has(sp.Derivative):
+        expr = _at_the_data(expr, {name for name, _ in pairs})
     if expr.has(sp.MatrixSymbol):
         expr = _matrices(expr, scalars, vectors, rows)
     if scalars:

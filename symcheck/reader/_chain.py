@@ -77,6 +77,20 @@ def _split(tokens: list[Token], separator: Callable[[Token], bool]) -> list[list
     return parts
 
 
+def _continues_row(left: list[Token], right: list[Token]) -> bool:
+    """Whether an aligned row continues the chain of its column: its left cell is empty and its right cell goes
+    on with a relation or an operator (``&= b``, ``&\\quad + c``) or holds no relation of its own. A row
+    ``& \\frac{\\partial L}{\\partial w_2} = 0`` (``&`` only aligning it to the left) is a new equation."""
+    if left:
+        return False
+    cells = right  # spacing (\\quad) is gone already, kept on the next token
+    if not cells or _starts_with_relation(cells) or (cells[0].kind == "char" and cells[0].text in "+-*/"):
+        return True
+    if cells[0].kind == "command" and cells[0].text in ("cdot", "times", "pm", "mp"):
+        return True
+    return not any(token.kind in ("char", "command") and token.text in RELATIONS for token in cells)
+
+
 def _starts_with_relation(tokens: list[Token]) -> bool:
     return bool(tokens) and tokens[0].kind in ("char", "command") and tokens[0].text in RELATIONS
 
@@ -201,7 +215,7 @@ def _environment_chains(tokens: list[Token], source: str, origin: Origin | None)
             piece = left + right
             if not piece:
                 continue
-            continues = not left if aligned else _starts_with_relation(piece)
+            continues = _continues_row(left, right) if aligned else _starts_with_relation(piece)
             if continues and column in open_chains:
                 open_chains[column].extend(piece)
             else:
