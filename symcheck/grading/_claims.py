@@ -311,7 +311,13 @@ class ClaimMaker:
         judged = self.judge.best(judgements)
         if judged.verdict != "correct" and relation == "=" and part is not None and part.solves:
             judged = self._at_answer(judged, readings, part, term, item) or judged
+            if judged.verdict == "wrong" and _is_zero(student) and self._holds_unknown(readings, student, part):
+                # ∇L = 0, ∂L/∂w_j = 0: an equation to solve for w, never a claim that the gradient vanishes
+                judged = Judgement("undecided", detail="sets it to zero: an equation in the unknown, not settled here")
         return _with_readings(judged, judgements)
+
+    def _holds_unknown(self, readings: list, student: sp.Basic, part: PartSpec) -> bool:
+        return any(self.solver.unknowns_in(valued.value, student, part) for _, valued in readings)
 
     def _at_answer(
         self, judged: Judgement, readings: list, part: PartSpec, term: Term, item: Chain
@@ -846,3 +852,7 @@ def _head_names(expr: object) -> set[str]:
 
     walk(expr)
     return kept
+
+
+def _is_zero(value: sp.Basic) -> bool:
+    return value == 0 or isinstance(value, sp.ZeroMatrix)

@@ -197,6 +197,9 @@ class Builder:
             return found
         if name == notation.identity:
             return sympy.Identity(IDENTITY_SIZE)
+        sized = self._sized_identity(name)
+        if sized is not None:
+            return sized
         if name == "ones" and name not in notation.declared:  # \mathbf{1}, its size told by what it meets
             return sympy.OneMatrix(IDENTITY_SIZE, 1)
         if name in notation.matrices and name not in notation.indexed and name not in self.integers:
@@ -210,6 +213,18 @@ class Builder:
         if name in self.integers:
             return sympy.Symbol(name, integer=True, positive=True)
         return sympy.Symbol(name, real=True) if notation.real else sympy.Symbol(name)
+
+    def _sized_identity(self, name: str) -> sympy.Basic | None:
+        """``I_d``, ``\\mathbf{I}_{n}``, ``I_2``: the identity with its size written as a subscript."""
+        identity = self.notation.identity
+        if not identity or not name.startswith(identity + "_") or name in self.notation.declared:
+            return None
+        size = name[len(identity) + 1 :].strip("{}")
+        if size.isdigit() and 0 < int(size) <= 64:
+            return sympy.Identity(int(size))
+        if size in self.integers or size in self.notation.integers:
+            return sympy.Identity(self.symbol(size))
+        return None
 
     def _indexed_base(self, name: str) -> sympy.IndexedBase:
         found = self.notation.symbols.get(name)

@@ -34,6 +34,7 @@ from symcheck.reader._syntax import (
     ChainSyntax,
     Constant,
     Equation,
+    Indexed,
     Interval,
     Name,
     Negative,
@@ -337,11 +338,23 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin, MatricesMixin):
             elif token.is_char("_"):
                 self._error("a subscript can only follow a name", token.start)
             elif token.is_char("'"):
-                self._error("primes (f') are not supported: write the derivative", token.start)
+                if not self._matrix_like(node):
+                    self._error("primes (f') are not supported: write the derivative", token.start)
+                self._advance()  # X', \\mathbf{w}': the transpose, as econometrics writes it
+                node = Transpose(node.start, token.end, node)
+                powered = True
             elif token.is_char("!"):
                 self._error("factorials are not supported", token.start)
             else:
                 return node
+
+    def _matrix_like(self, node: Node) -> bool:
+        """Whether a prime after ``node`` is a transpose: a bold name (``\\mathbf{X}'``), a capital letter
+        (``X'``), or brackets around a bold name (``(\\mathbf{X}\\mathbf{w} - \\mathbf{y})'``)."""
+        text = self.source[node.start : node.end]
+        if isinstance(node, Name | Indexed):
+            return text.lstrip().startswith(("\\mathbf", "\\boldsymbol", "\\bm")) or (len(text) == 1 and text.isupper())
+        return any(command in text for command in ("\\mathbf", "\\boldsymbol", "\\bm{"))
 
     def _primary(self) -> tuple[Node, bool]:
         token = self._peek()
@@ -375,6 +388,9 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin, MatricesMixin):
         if name in ("mathbf", "boldsymbol", "bm", "mathbb") and self._ones_vector():
             self.position += 4  # \mathbf{1}: the vector of ones
             return Name(token.start, self.tokens[self.position - 1].end, "ones"), False
+        if name in ("mathbf", "boldsymbol", "bm") and self._ones_vector("0"):
+            self.position += 4  # \mathbf{0}: the zero vector, 0 of whatever shape it is compared with
+            return Number(token.start, self.tokens[self.position - 1].end, "0"), False
         if name == "det":
             return self._determinant(token)
         if name in GREEK or name in ACCENTS or name in FONTS or name in self.notation.declared:
@@ -403,13 +419,13 @@ class Parser(NamesMixin, CalculusMixin, OperatorsMixin, MatricesMixin):
             self._error(f"expected an expression, found {describe(token)}", token.start)
         self._error(f"unknown command '\\{name}'", token.start)
 
-    def _ones_vector(self) -> bool:
+    def _ones_vector(self, digit: str = "1") -> bool:
         following = self.tokens[self.position + 1 : self.position + 4]
         return (
             len(following) == 3
             and following[0].is_char("{")
             and following[1].kind == "number"
-            and following[1].text == "1"
+            and following[1].text == digit
             and following[2].is_char("}")
         )
 
