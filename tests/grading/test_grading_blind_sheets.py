@@ -27,22 +27,27 @@ CASES = [
     (  # ∇_w applies to the whole product after it
         "ml-theory",
         "## Answer 1\n\ne) Since $\\nabla_w \\frac{\\lambda}{2}\\|w\\|^2=\\lambda w$, the update decays w.\n",
-        {"\\nabla_w \\frac{\\lambda}{2}\\|w\\|^2=\\lambda w": "correct"},
+        {
+            "\\nabla_w \\frac{\\lambda}{2}\\|w\\|^2=\\lambda w": "correct",
+        },
     ),
     (  # the index case after the formula, with c the one-hot class
         "ml-theory",
-        "## Answer 2\n\n(d) If $c$ is the true class: $\\frac{\\partial L}{\\partial z_i}=\\hat{y}_i$ for $i \\neq c$.\n",
+        "## Answer 2\n\n(d) If $c$ is the true class: "
+        "$\\frac{\\partial L}{\\partial z_i}=\\hat{y}_i$ for $i \\neq c$.\n",
         {"\\frac{\\partial L}{\\partial z_i}=\\hat{y}_i": "correct"},
     ),
     (  # t = σ(z) defines t
         "regression",
-        "## Question 2\n\n2.(a) With $t=\\sigma(z) \\in(0,1)$: $t(1-t)=\\frac{1}{4}-\\left(t-\\frac{1}{2}\\right)^{2}$.\n",
+        "## Question 2\n\n2.(a) With $t=\\sigma(z) \\in(0,1)$: "
+        "$t(1-t)=\\frac{1}{4}-\\left(t-\\frac{1}{2}\\right)^{2}$.\n",
         {"t=\\sigma(z)": "not graded", "t(1-t)=\\frac{1}{4}-\\left(t-\\frac{1}{2}\\right)^{2}": "correct"},
     ),
     (  # rows that only start with & are separate equations; ∂L/∂w_1 at the data w = 0
         "regression",
         "## Question 2\n\n(e) $w=0$ gives\n\n$$\n\\begin{aligned}\n"
-        "& \\frac{\\partial L}{\\partial w_{1}}=\\frac{1}{3}\\left(-\\frac{1}{2}+0-\\frac{1}{2}\\right)=-\\frac{1}{3} \\\\\n"
+        "& \\frac{\\partial L}{\\partial w_{1}}="
+        "\\frac{1}{3}\\left(-\\frac{1}{2}+0-\\frac{1}{2}\\right)=-\\frac{1}{3} \\\\\n"
         "& \\frac{\\partial L}{\\partial w_{2}}=\\frac{1}{3}\\left(0+\\frac{1}{2}-\\frac{1}{2}\\right)=0\n"
         "\\end{aligned}\n$$\n",
         {"\\frac{1}{3}\\left(0+\\frac{1}{2}-\\frac{1}{2}\\right)=0": "correct"},
