@@ -502,10 +502,8 @@ class ClaimMaker:
                 declared |= set(names.renames.values())
             self._declared_cache = declared
         table = self.judge.table(item.part)
-        listed = {
-            str(name) for name in (*table.indexed, *table.layered, *table.functions)
-        }  # matrices: the sheet may add its own
-        return self._declared_cache | listed
+        listed = {str(name) for name in (*table.indexed, *table.layered, *table.functions)}  # not its matrices:
+        return self._declared_cache | listed  # a sheet adds its own (r = Xw − y)
 
     def _known_names(self) -> set[str]:
         """The names of the key: its quantities' values and patterns, the parts' data and the notation's names."""

@@ -231,35 +231,10 @@ def _used_names(reads: list[_Read]) -> tuple[dict[str | None, set[str]], dict[st
     return by_part, by_question
 
 
-def _own_scalars(reads: list[_Read]) -> dict[str | None, set[str]]:
-    """Names a sheet defines itself as a scalar, by question (``S = \\sum_j e^{z_j}``, ``t = \\sigma(z)``).
-
-    A spelling the key lists for a vector or an indexed name (``S`` for ŷ) is then the sheet's own name in
-    that question, not the key's: a scalar defined by a formula cannot be a vector. The definition itself is
-    kept for what follows (see ``_claims``)."""
-    own: dict[str | None, set[str]] = {}
-    for read in reads:
-        for chain in read.chains or ():
-            if len(chain.terms) < 2 or chain.relations[0] != "=":
-                continue
-            subject, value = chain.terms[0], chain.terms[1]
-            if not isinstance(subject, sp.Symbol) or getattr(subject, "is_integer", False):
-                continue
-            if not isinstance(value, sp.Expr) or value.is_number or value.has(subject):
-                continue
-            if isinstance(value, sp.MatrixExpr) or value.atoms(sp.MatrixSymbol):
-                continue
-            if _free_indices(value):
-                continue  # p = e^{z_k}/S: an entry with a free index, not a scalar of its own
-            own.setdefault(read.place.question, set()).add(str(subject))
-    return own
-
-
 def _resolve_all(
-    homework: Homework, reads: list[_Read], tables: dict, slips: Slips
+    homework: Homework, reads: list[_Read], tables: dict, slips: Slips, own_scalars: dict[int | None, set[str]]
 ) -> tuple[dict[str | None, Names], list[str]]:
     by_part, by_question = _used_names(reads)
-    own_scalars = _own_scalars(reads)
     names: dict[str | None, Names] = {}
     notes: list[str] = []
     for read in reads:
@@ -654,7 +629,8 @@ def _question_of(key: str | None, places: list[Place]) -> int | None:
 
 def _sheet_scalars(homework: Homework, reads: list[_Read], tables: dict) -> dict[int | None, set[str]]:
     """Spellings of a key's vector that a sheet defines as a scalar (``S = \\sum_j e^{z_j}`` where the key lists
-    ``S`` for ŷ), by question: the sheet's own names there, read as scalars."""
+    ``S`` for ŷ), by question: the sheet's own names there, read as scalars and never renamed to the key's name
+    (``resolve_names``); their definitions hold for what follows (``_claims``)."""
     found: dict[int | None, set[str]] = {}
     for read in reads:
         key = _scope_key(read.place)
@@ -694,7 +670,7 @@ def collect(homework: Homework, submission: Submission, slips: Slips | None = No
                 )
         reads = _read_all(homework, submission, places, tables)
     slips = slips or Slips()
-    names, notes = _resolve_all(homework, reads, tables, slips)
+    names, notes = _resolve_all(homework, reads, tables, slips, scalars)
     notes = [read.repaired for read in reads if read.repaired] + notes
     items = _items(reads, names, tables, submission, slips)
     items = _join(items, submission.text)
